@@ -1,0 +1,149 @@
+import { z } from 'zod';
+
+/** Unpadded base64url, the encoding of every byte string on the wire. */
+export const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be unpadded base64url');
+
+/** A base64url string that decodes to exactly `n` bytes. */
+export function b64uBytes(n: number) {
+  const len = Math.ceil((n * 4) / 3);
+  return b64u.length(len, `must be ${n} bytes as unpadded base64url (${len} characters)`);
+}
+
+/** A base64url string of at most `maxBytes` bytes once decoded. */
+export function b64uMax(maxBytes: number) {
+  return b64u.max(Math.ceil((maxBytes * 4) / 3), `must be at most ${maxBytes} bytes`);
+}
+
+/** Usernames: 3–32 characters, lower-case letters, digits, `_`, `.`, `-`, starting alphanumeric. */
+export const username = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_.-]{2,31}$/,
+    'must be 3-32 characters: a-z, 0-9, "_", "." or "-", starting with a letter or digit',
+  );
+
+export const displayName = z.string().trim().min(1).max(64);
+
+/**
+ * Argon2id floor (OWASP minimum: m=19 MiB, t=2) and ceiling (so a client never has to
+ * stretch a password with absurd parameters chosen by someone else).
+ */
+export const KDF_LIMITS = { mMin: 19_456, mMax: 1_048_576, tMin: 2, tMax: 10, pMin: 1, pMax: 4 } as const;
+
+/** Default Argon2id parameters for new accounts: m=64 MiB, t=3, p=1. */
+export const KDF_DEFAULTS = { alg: 'argon2id', m: 65_536, t: 3, p: 1 } as const;
+
+export const kdfParams = z.object({
+  alg: z.literal('argon2id'),
+  /** Memory in KiB. */
+  m: z.number().int().min(KDF_LIMITS.mMin).max(KDF_LIMITS.mMax),
+  t: z.number().int().min(KDF_LIMITS.tMin).max(KDF_LIMITS.tMax),
+  p: z.number().int().min(KDF_LIMITS.pMin).max(KDF_LIMITS.pMax),
+  /** 16 random bytes chosen by the client at registration. */
+  salt: b64uBytes(16),
+});
+export type KdfParams = z.infer<typeof kdfParams>;
+
+/** A key-agreement (X25519) public key signed by the owner's identity key. */
+export const signedKaKey = z.object({
+  kaId: b64uBytes(16),
+  pub: b64uBytes(32),
+  notBefore: z.number().int().nonnegative(),
+  notAfter: z.number().int().positive(),
+  sig: b64uBytes(64),
+});
+export type SignedKaKey = z.infer<typeof signedKaKey>;
+
+/** Largest encrypted key bundle accepted (keys plus the trust store). */
+export const MAX_BUNDLE_BYTES = 256 * 1024;
+
+export const preloginRequest = z.object({ username: z.string().min(1).max(64) });
+export const preloginResponse = z.object({ kdf: kdfParams });
+
+/** User ids: 16 random bytes as base64url, chosen by the client so it can sign keys before registering. */
+export const userId = b64uBytes(16);
+
+export const registerRequest = z.object({
+  /** Chosen by the client (16 random bytes): the key-agreement key's signature covers it. */
+  id: userId,
+  username,
+  displayName: displayName.optional(),
+  kdf: kdfParams,
+  /** HKDF(master, "cs1/auth"): the only password-derived value the server ever sees. */
+  authKey: b64uBytes(32),
+  /** The account key under the client's KEK (nonce ‖ ciphertext ‖ tag). */
+  wrappedAccountKey: b64uMax(128),
+  /** The private key bundle under the account key. */
+  encBundle: b64uMax(MAX_BUNDLE_BYTES),
+  /** Ed25519 identity public key. */
+  identityKey: b64uBytes(32),
+  keyAgreementKey: signedKaKey,
+});
+export type RegisterRequest = z.infer<typeof registerRequest>;
+
+export const loginRequest = z.object({
+  username: z.string().min(1).max(64),
+  authKey: b64uBytes(32),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+export const publicUser = z.object({
+  id: userId,
+  username,
+  displayName: z.string(),
+});
+export type PublicUser = z.infer<typeof publicUser>;
+
+/** What the client needs to unlock its keys: returned at login and by `GET /me/keys`. */
+export const accountKeys = z.object({
+  kdf: kdfParams,
+  wrappedAccountKey: b64u,
+  encBundle: b64u,
+  identityKey: b64uBytes(32),
+  keyAgreementKeys: z.array(signedKaKey),
+});
+export type AccountKeys = z.infer<typeof accountKeys>;
+
+export const tokenPair = z.object({
+  accessToken: z.string(),
+  /** Epoch milliseconds. */
+  accessTokenExpiresAt: z.number().int(),
+  refreshToken: z.string(),
+  refreshTokenExpiresAt: z.number().int(),
+  sessionId: z.string(),
+});
+export type TokenPair = z.infer<typeof tokenPair>;
+
+export const authResponse = tokenPair.extend({ user: publicUser, keys: accountKeys });
+export type AuthResponse = z.infer<typeof authResponse>;
+
+export const refreshRequest = z.object({ refreshToken: z.string().min(1).max(256) });
+export type RefreshRequest = z.infer<typeof refreshRequest>;
+
+export const changePasswordRequest = z.object({
+  currentAuthKey: b64uBytes(32),
+  newKdf: kdfParams,
+  newAuthKey: b64uBytes(32),
+  newWrappedAccountKey: b64uMax(128),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
+
+export const deleteAccountRequest = z.object({ authKey: b64uBytes(32) });
+export type DeleteAccountRequest = z.infer<typeof deleteAccountRequest>;
+
+export const sessionInfo = z.object({
+  id: z.string(),
+  createdAt: z.number().int(),
+  lastUsedAt: z.number().int(),
+  userAgent: z.string().nullable(),
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof sessionInfo>;
+
+export const sessionList = z.object({ sessions: z.array(sessionInfo) });
+export type SessionList = z.infer<typeof sessionList>;
+
+export const sessionIdParam = z.object({ id: z.string().min(1).max(64) });
+
+/** Path prefix of every REST route. */
+export const API_PREFIX = '/api/v1';

@@ -1,0 +1,54 @@
+/**
+ * Stable error codes shared by the server's JSON error bodies and the SDK's `ChatError`.
+ * Adding a code is fine; renaming or removing one is a breaking change.
+ */
+export const ERROR_CODES = [
+  'invalid_input',
+  'unauthorized',
+  'token_expired',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'username_taken',
+  'rate_limited',
+  'payload_too_large',
+  'unsupported_media_type',
+  'decryption_failed',
+  'network_error',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The JSON body of every error response: `{ "error": { "code", "message", "field"? } }`. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** For `invalid_input`: the dotted path of the first failing field. */
+    field?: string;
+  };
+}
+
+/** HTTP status for each code, used by the server's error middleware and the SDK's fallbacks. */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  token_expired: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  username_taken: 409,
+  rate_limited: 429,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  decryption_failed: 422,
+  network_error: 503,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
