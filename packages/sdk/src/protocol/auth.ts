@@ -147,3 +147,7 @@ export const sessionIdParam = z.object({ id: z.string().min(1).max(64) });
 
 /** Path prefix of every REST route. */
 export const API_PREFIX = '/api/v1';
+
+/** `PUT /me/keys/bundle`: replace the encrypted key bundle (after a trust or key change). */
+export const updateBundleRequest = z.object({ encBundle: b64uMax(MAX_BUNDLE_BYTES) });
+export type UpdateBundleRequest = z.infer<typeof updateBundleRequest>;

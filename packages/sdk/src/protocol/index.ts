@@ -34,6 +34,7 @@ export {
   sessionList,
   signedKaKey,
   tokenPair,
+  updateBundleRequest,
   userId,
   username,
 } from './auth.js';
@@ -51,4 +52,5 @@ export type {
   SessionList,
   SignedKaKey,
   TokenPair,
+  UpdateBundleRequest,
 } from './auth.js';
