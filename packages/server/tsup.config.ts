@@ -10,4 +10,8 @@ export default defineConfig({
   platform: 'node',
   // @parley/sdk/protocol is bundled so the server ships without the client code.
   noExternal: ['@parley/sdk'],
+  esbuildOptions(options) {
+    // Bundle the protocol straight from the SDK's source, so the server builds on its own.
+    options.conditions = ['parley-source'];
+  },
 });

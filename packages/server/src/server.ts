@@ -45,6 +45,8 @@ export interface ParleyServer {
   close(): Promise<void>;
 }
 
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
 function openStore(config: ServerConfig): Promise<Store> {
   if (config.databaseUrl) {
     throw new ConfigError([
@@ -93,8 +95,17 @@ export async function createServer(options: ServerOptions = {}): Promise<ParleyS
   let url: string | undefined;
   let closing: Promise<void> | undefined;
 
+  // Expired sessions are refused anyway; this only keeps the table small.
+  const purge = setInterval(() => {
+    store.purgeExpiredSessions(context.now()).catch((err: unknown) => {
+      logger.warn({ err }, 'purging expired sessions failed');
+    });
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
   async function shutdown(): Promise<void> {
     readiness.state = 'draining';
+    clearInterval(purge);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
       timer.unref();
