@@ -48,10 +48,24 @@ export interface CryptoProvider {
    * Strict Ed25519 verification (RFC 8032 §5.1.7 with canonical encodings and s < L, i.e.
    * noble's `zip215: false`); returns false, never throws, for any malformed input.
    */
-  ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean>;
+  ed25519Verify(
+    signature: Uint8Array,
+    message: Uint8Array,
+    publicKey: Uint8Array,
+  ): Promise<boolean>;
 
   /** X25519 public key of a 32-byte private scalar (clamped as RFC 7748 says). */
   x25519PublicKey(privateKey: Uint8Array): Promise<Uint8Array>;
   /** X25519 shared secret; rejects with `CryptoError('invalid_key')` on an all-zero result. */
   x25519SharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>;
+  /**
+   * A fresh X25519 key pair used once: returns its public key and its shared secret with
+   * `peerPublicKey`, and discards the private key (HPKE's `Encap`). Separate from the two methods
+   * above because a native backend can generate the key inside WebCrypto, several times faster
+   * than importing raw bytes, and the ephemeral secret then never exists in JavaScript memory.
+   * Rejects with `CryptoError('invalid_key')` if `peerPublicKey` is of low order.
+   */
+  x25519Ephemeral(
+    peerPublicKey: Uint8Array,
+  ): Promise<{ publicKey: Uint8Array; sharedSecret: Uint8Array }>;
 }
