@@ -5,6 +5,9 @@ export default defineConfig({
     index: 'src/index.ts',
     'protocol/index': 'src/protocol/index.ts',
     'crypto/index': 'src/crypto/index.ts',
+    // The Argon2id Web Worker. It must sit next to the chunk that starts it (dist/), because
+    // the runner finds it with `new URL('./kdf-worker.js', import.meta.url)`.
+    'kdf-worker': 'src/auth/kdf-worker.ts',
   },
   format: ['esm'],
   dts: true,

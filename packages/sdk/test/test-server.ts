@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from '@parley/server';
+import type { ServerOptions } from '@parley/server';
+import { ChatClient } from '../src/client.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import type { ChatClientOptions } from '../src/types.js';
+
+/** Argon2id floor parameters: every test account uses them to keep the suite fast. */
+export const TEST_KDF = { m: 19_456, t: 2, p: 1 } as const;
+
+/** A real Parley server on a random port with its own data directory, and a movable clock. */
+export interface RunningServer {
+  url: string;
+  /** Moves the server's clock forward (it starts at real time). */
+  advanceClock(ms: number): void;
+  close(): Promise<void>;
+}
+
+/** Starts a real server (SQLite in a temporary directory) for end-to-end tests. */
+export async function startServer(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-sdk-e2e-'));
+  let offset = 0;
+  const server = await createServer({
+    dataDir,
+    port: 0,
+    logLevel: 'silent',
+    now: () => Date.now() + offset,
+    ...options,
+  });
+  const { url } = await server.listen();
+  return {
+    url,
+    advanceClock: (ms) => {
+      offset += ms;
+    },
+    close: async () => {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** A fresh, valid, unique username. */
+export function uniqueUsername(prefix = 'user'): string {
+  counter++;
+  return `${prefix}${counter}x${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A client for `server` with floor KDF parameters and its own memory store unless given. */
+export function newClient(
+  server: RunningServer,
+  options: Partial<ChatClientOptions> = {},
+): ChatClient {
+  return new ChatClient({
+    serverUrl: server.url,
+    storage: new MemoryStore(),
+    kdf: TEST_KDF,
+    ...options,
+  });
+}
