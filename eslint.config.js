@@ -11,10 +11,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: 'TSEnumDeclaration', message: 'Use a string-literal union or an as-const object.' },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use a string-literal union or an as-const object.',
+        },
         { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
         { selector: 'TSParameterProperty', message: 'No parameter properties.' },
       ],

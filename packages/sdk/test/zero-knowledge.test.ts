@@ -47,7 +47,12 @@ afterAll(async () => {
 /** Every encoding a secret could be written in. */
 function forms(bytes: Uint8Array): Buffer[] {
   const b = Buffer.from(bytes);
-  return [b, Buffer.from(toB64u(bytes)), Buffer.from(b.toString('base64')), Buffer.from(b.toString('hex'))];
+  return [
+    b,
+    Buffer.from(toB64u(bytes)),
+    Buffer.from(b.toString('base64')),
+    Buffer.from(b.toString('hex')),
+  ];
 }
 
 async function prelogin(username: string): Promise<KdfParams> {
@@ -59,7 +64,10 @@ async function prelogin(username: string): Promise<KdfParams> {
   return ((await res.json()) as { kdf: KdfParams }).kdf;
 }
 
-async function passwordSecrets(password: string, kdf: KdfParams): Promise<Record<string, Uint8Array>> {
+async function passwordSecrets(
+  password: string,
+  kdf: KdfParams,
+): Promise<Record<string, Uint8Array>> {
   const master = await argon2id(password, kdf);
   const { authKey, kek } = await deriveLoginKeys(createNobleProvider(), master);
   return { master, authKey, kek };
@@ -83,20 +91,26 @@ describe('zero knowledge of the server', () => {
     account.bundle.kaKeys.forEach((k, i) => {
       secrets[`kaPrivate${i}`] = Uint8Array.from(k.privateKey);
     });
-    for (const [name, value] of Object.entries(await passwordSecrets(password1, await prelogin(username)))) {
+    for (const [name, value] of Object.entries(
+      await passwordSecrets(password1, await prelogin(username)),
+    )) {
       secrets[`${name}1`] = value;
     }
 
     const laptop = new ChatClient({ serverUrl: url, storage: new MemoryStore(), kdf: TEST_KDF });
     await laptop.login({ username, password: password1 });
     await alice.changePassword({ currentPassword: password1, newPassword: password2 });
-    for (const [name, value] of Object.entries(await passwordSecrets(password2, await prelogin(username)))) {
+    for (const [name, value] of Object.entries(
+      await passwordSecrets(password2, await prelogin(username)),
+    )) {
       secrets[`${name}2`] = value;
     }
     // The new password works from a fresh client and unlocks the same account key.
     const phone = new ChatClient({ serverUrl: url, storage: new MemoryStore(), kdf: TEST_KDF });
     await phone.login({ username, password: password2 });
-    expect(toB64u(clientInternals(phone).account()?.accountKey ?? new Uint8Array())).toBe(toB64u(secrets.accountKey));
+    expect(toB64u(clientInternals(phone).account()?.accountKey ?? new Uint8Array())).toBe(
+      toB64u(secrets.accountKey),
+    );
     await Promise.all([alice.logout(), phone.logout()]);
     laptop.close();
     await server.close();
@@ -116,7 +130,8 @@ describe('zero knowledge of the server', () => {
     }
     const found: string[] = [];
     for (const [where, hay] of haystacks) {
-      for (const [name, needle] of needles) if (hay.includes(needle)) found.push(`${name} in ${where}`);
+      for (const [name, needle] of needles)
+        if (hay.includes(needle)) found.push(`${name} in ${where}`);
     }
     expect(found).toEqual([]);
     // The username is metadata the server needs; seeing it proves the scan reads the right files.

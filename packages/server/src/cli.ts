@@ -54,9 +54,19 @@ function readFlags(argv: string[]): { input: ServerConfigInput; help: boolean; v
   for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
     const value = values[flag];
     if (typeof value !== 'string') continue;
-    input[key] = key === 'allowedOrigins' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+    input[key] =
+      key === 'allowedOrigins'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : value;
   }
-  return { input: input as ServerConfigInput, help: values.help === true, version: values.version === true };
+  return {
+    input: input as ServerConfigInput,
+    help: values.help === true,
+    version: values.version === true,
+  };
 }
 
 async function main(): Promise<void> {
@@ -83,7 +93,8 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') fail(`cannot listen: ${(err as Error).message}`);
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      fail(`cannot listen: ${(err as Error).message}`);
     throw err;
   }
   const running = server;
@@ -106,6 +117,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`parley-server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `parley-server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -36,7 +36,9 @@ describe('configuration', () => {
   it('names every wrong setting by its environment variable and flag', () => {
     let error: unknown;
     try {
-      parseConfig(configFromEnv({ PORT: 'eighty', LOG_LEVEL: 'loud', ALLOWED_ORIGINS: 'example.com' }));
+      parseConfig(
+        configFromEnv({ PORT: 'eighty', LOG_LEVEL: 'loud', ALLOWED_ORIGINS: 'example.com' }),
+      );
     } catch (err) {
       error = err;
     }
@@ -44,7 +46,9 @@ describe('configuration', () => {
     const problems = (error as ConfigError).problems.join('\n');
     expect(problems).toMatch(/^PORT \(--port\): /m);
     expect(problems).toMatch(/^LOG_LEVEL \(--log-level\): /m);
-    expect(problems).toMatch(/^ALLOWED_ORIGINS \(--allowed-origins\)\.0: .*https:\/\/example\.com/m);
+    expect(problems).toMatch(
+      /^ALLOWED_ORIGINS \(--allowed-origins\)\.0: .*https:\/\/example\.com/m,
+    );
   });
 
   it('rejects a port out of range, a half TLS setup and a non-postgres DATABASE_URL', () => {

@@ -113,7 +113,9 @@ export function parseConfig(input: ServerConfigInput): ServerConfig {
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const [head, ...rest] = issue.path.map(String);
-        const name = head ? describeKey(head) + (rest.length ? `.${rest.join('.')}` : '') : 'config';
+        const name = head
+          ? describeKey(head) + (rest.length ? `.${rest.join('.')}` : '')
+          : 'config';
         return `${name}: ${issue.message}`;
       }),
     );
@@ -133,7 +135,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
   for (const [key, names] of Object.entries(SETTING_NAMES)) {
     const raw = env[names.env];
     if (raw === undefined || raw === '') continue;
-    if (key === 'allowedOrigins') out[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (key === 'allowedOrigins')
+      out[key] = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (key === 'trustProxy') out[key] = parseTrustProxy(raw);
     else out[key] = raw;
   }

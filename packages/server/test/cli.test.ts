@@ -14,15 +14,24 @@ interface Run {
 }
 
 /** Runs the CLI from source in a child process with a clean environment. */
-function runCli(args: string[], env: Record<string, string> = {}, untilOutput?: RegExp): Promise<Run & { kill(): void }> {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  untilOutput?: RegExp,
+): Promise<Run & { kill(): void }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=parley-source', '--import', 'tsx', CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=parley-source', '--import', 'tsx', CLI, ...args],
+      {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
-    const done = (code: number | null) => resolve({ code, stdout, stderr, kill: () => child.kill('SIGTERM') });
+    const done = (code: number | null) =>
+      resolve({ code, stdout, stderr, kill: () => child.kill('SIGTERM') });
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (untilOutput?.test(stdout)) done(null);
@@ -69,12 +78,23 @@ describe('parley-server CLI', () => {
   });
 
   it('starts, serves /health, and stops cleanly on SIGTERM', async () => {
-    const run = await runCli(['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {}, /running at (\S+)/);
+    const run = await runCli(
+      ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+      {},
+      /running at (\S+)/,
+    );
     const url = /running at (\S+)/.exec(run.stdout)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${url}/health`);
     expect(res.status).toBe(200);
     run.kill();
-    await expect.poll(async () => fetch(`${url}/health`).then(() => 'up', () => 'down')).toBe('down');
+    await expect
+      .poll(async () =>
+        fetch(`${url}/health`).then(
+          () => 'up',
+          () => 'down',
+        ),
+      )
+      .toBe('down');
   });
 });

@@ -14,7 +14,9 @@ export function chromiumAvailable(): boolean {
   if (process.env.CI === 'true') {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: .ci/run installs it with apt-get`);
   }
-  console.warn(`skipping browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+  console.warn(
+    `skipping browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`,
+  );
   return false;
 }
 

@@ -18,7 +18,11 @@ import type { RunningServer } from '../test-server.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+};
 
 describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
   let outDir: string;
@@ -30,7 +34,10 @@ describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
     await build({
-      entryPoints: { entry: here('./entry.ts'), 'kdf-worker': here('../../src/auth/kdf-worker.ts') },
+      entryPoints: {
+        entry: here('./entry.ts'),
+        'kdf-worker': here('../../src/auth/kdf-worker.ts'),
+      },
       outdir: outDir,
       bundle: true,
       format: 'esm',
@@ -45,12 +52,16 @@ describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
       const path = req.url === '/' ? '/index.html' : (req.url ?? '/');
       if (path === '/index.html') {
         res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<!doctype html><title>sdk test</title><script type="module" src="/entry.js"></script>');
+        res.end(
+          '<!doctype html><title>sdk test</title><script type="module" src="/entry.js"></script>',
+        );
         return;
       }
       readFile(join(outDir, path.replace(/^\/+/, '').replace(/\.\./g, ''))).then(
         (body) => {
-          res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+          res.writeHead(200, {
+            'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+          });
           res.end(body);
         },
         () => {
@@ -95,16 +106,21 @@ describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
     const result = await page.evaluate(
       async ({ serverUrl, username }) => {
         interface Client {
-          register(i: { username: string; password: string }): Promise<{ id: string; username: string }>;
+          register(i: {
+            username: string;
+            password: string;
+          }): Promise<{ id: string; username: string }>;
           login(i: { username: string; password: string }): Promise<unknown>;
           resume(): Promise<boolean>;
           logout(): Promise<void>;
           on(e: 'kdf-progress', f: (x: number) => void): () => void;
           readonly me: { id: string } | null;
         }
-        const { ChatClient } = (globalThis as unknown as {
-          parleyTest: { ChatClient: new (o: object) => Client };
-        }).parleyTest;
+        const { ChatClient } = (
+          globalThis as unknown as {
+            parleyTest: { ChatClient: new (o: object) => Client };
+          }
+        ).parleyTest;
         const kdf = { m: 19_456, t: 2, p: 1 };
         const progress: number[] = [];
         const alice = new ChatClient({ serverUrl, kdf });
@@ -116,7 +132,10 @@ describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
         const resumedId = again.me?.id;
         let wrongCode: string | undefined;
         try {
-          await new ChatClient({ serverUrl, kdf, persistSession: false }).login({ username, password: 'not it' });
+          await new ChatClient({ serverUrl, kdf, persistSession: false }).login({
+            username,
+            password: 'not it',
+          });
         } catch (err) {
           wrongCode = (err as { code?: string }).code;
         }

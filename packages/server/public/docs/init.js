@@ -1,3 +1,4 @@
+/* global SwaggerUIBundle, SwaggerUIStandalonePreset */
 // Kept in its own file so the page's Content-Security-Policy needs no 'unsafe-inline' script.
 window.addEventListener('load', function () {
   window.ui = SwaggerUIBundle({

@@ -111,7 +111,9 @@ describe('errors', () => {
   it('answers an oversized body with 413 payload_too_large', async () => {
     const res = await t.post('/api/v1/auth/login', { username: 'a'.repeat(600 * 1024) });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'payload_too_large',
+    );
   });
 });
 

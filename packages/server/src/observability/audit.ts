@@ -21,7 +21,10 @@ export interface AuditLog {
 }
 
 /** An audit log writing JSON lines to `destination` (default `<dataDir>/audit.log`, mode 0600). */
-export function createAuditLog(options: { dataDir: string; destination?: DestinationStream }): AuditLog {
+export function createAuditLog(options: {
+  dataDir: string;
+  destination?: DestinationStream;
+}): AuditLog {
   let destination = options.destination;
   if (!destination) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });

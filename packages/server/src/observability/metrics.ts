@@ -12,7 +12,11 @@ export interface Metrics {
 /** Creates the registry with Node's default metrics (event-loop lag, memory, GC) and ours. */
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'parley_', eventLoopMonitoringPrecision: 20 });
+  collectDefaultMetrics({
+    register: registry,
+    prefix: 'parley_',
+    eventLoopMonitoringPrecision: 20,
+  });
   return {
     registry,
     httpDuration: new Histogram({
