@@ -13,6 +13,7 @@ import { createAuditLog } from './observability/audit.js';
 import type { AuditLog } from './observability/audit.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { createRealtimeHub } from './realtime/index.js';
 import type { Store } from './store/store.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 
@@ -69,7 +70,11 @@ export async function createServer(options: ServerOptions = {}): Promise<ParleyS
   const config = parseConfig(input);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logger =
-    givenLogger ?? createLogger({ level: config.logLevel, ...(logDestination ? { destination: logDestination } : {}) });
+    givenLogger ??
+    createLogger({
+      level: config.logLevel,
+      ...(logDestination ? { destination: logDestination } : {}),
+    });
   const store = await openStore(config);
   const context: AppContext = {
     config,
@@ -84,13 +89,18 @@ export async function createServer(options: ServerOptions = {}): Promise<ParleyS
   const httpServer =
     config.tlsCert && config.tlsKey
       ? https.createServer(
-          { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), minVersion: 'TLSv1.3' },
+          {
+            cert: readFileSync(config.tlsCert),
+            key: readFileSync(config.tlsKey),
+            minVersion: 'TLSv1.3',
+          },
           app,
         )
       : http.createServer(app);
   // Slowloris protection: bound the time a client may take to send headers and a request.
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
+  const realtime = createRealtimeHub(context, httpServer);
 
   let url: string | undefined;
   let closing: Promise<void> | undefined;
@@ -106,7 +116,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ParleyS
   async function shutdown(): Promise<void> {
     readiness.state = 'draining';
     clearInterval(purge);
-    await new Promise<void>((resolve) => {
+    const httpClosed = new Promise<void>((resolve) => {
       const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
       timer.unref();
       httpServer.close(() => {
@@ -116,6 +126,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ParleyS
       httpServer.closeIdleConnections();
       if (!httpServer.listening) resolve();
     });
+    // Sockets keep the HTTP server open: drain them (and the pending writes) in between.
+    await realtime.close();
+    await httpClosed;
     await store.close();
     context.audit.flush();
     logger.info('server stopped');

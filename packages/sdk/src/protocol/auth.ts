@@ -28,7 +28,14 @@ export const displayName = z.string().trim().min(1).max(64);
  * Argon2id floor (OWASP minimum: m=19 MiB, t=2) and ceiling (so a client never has to
  * stretch a password with absurd parameters chosen by someone else).
  */
-export const KDF_LIMITS = { mMin: 19_456, mMax: 1_048_576, tMin: 2, tMax: 10, pMin: 1, pMax: 4 } as const;
+export const KDF_LIMITS = {
+  mMin: 19_456,
+  mMax: 1_048_576,
+  tMin: 2,
+  tMax: 10,
+  pMin: 1,
+  pMax: 4,
+} as const;
 
 /** Default Argon2id parameters for new accounts: m=64 MiB, t=3, p=1. */
 export const KDF_DEFAULTS = { alg: 'argon2id', m: 65_536, t: 3, p: 1 } as const;
