@@ -12,6 +12,9 @@ import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { httpMetricsMiddleware } from './observability/metrics.js';
 import { createAuthenticator, registerAuthRoutes } from './auth/index.js';
+import { registerConversationRoutes } from './conversations/index.js';
+import { registerDirectoryRoutes } from './directory/index.js';
+import { registerHistoryRoutes } from './messages/index.js';
 import { SERVER_VERSION } from './version.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -93,6 +96,9 @@ export function createApp(ctx: AppContext, readiness: Readiness): Express {
 
   const api = createApi({ authenticate: createAuthenticator(ctx) });
   registerAuthRoutes(api, ctx);
+  registerDirectoryRoutes(api, ctx);
+  registerConversationRoutes(api, ctx);
+  registerHistoryRoutes(api, ctx);
   app.use(
     '/api/v1',
     cors({ origin: corsOrigin(ctx.config.allowedOrigins), maxAge: 600 }),

@@ -2,6 +2,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, rateLimitsSchema } from './auth/rate-limits.js';
 import type { RateLimits } from './auth/rate-limits.js';
+import {
+  DEFAULT_CONVERSATION_CONFIG,
+  conversationConfigSchema,
+} from './conversations/conversation-config.js';
+import { DEFAULT_REALTIME_CONFIG, realtimeConfigSchema } from './realtime/realtime-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -60,6 +65,10 @@ export const configSchema = z
     jwtIssuer: z.string().min(1).default('parley'),
     jwtAudience: z.string().min(1).default('parley-api'),
     rateLimits: rateLimitsSchema.default(DEFAULT_RATE_LIMITS),
+    /** Socket.io hub: connection caps, event size, per-user event rates, drain time. */
+    realtime: realtimeConfigSchema.default(DEFAULT_REALTIME_CONFIG),
+    /** Conversation and directory API: group size, key count, page size, per-user rate. */
+    conversations: conversationConfigSchema.default(DEFAULT_CONVERSATION_CONFIG),
     /** Milliseconds to wait for requests to finish on SIGTERM before closing anyway. */
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
   })

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { conversationContract } from './conversation-contract.js';
 import { isStoreConflict } from './store-errors.js';
 import type { KaKeyRecord, NewSession, NewUser, Store } from './store.js';
 
@@ -422,6 +423,8 @@ export function runStoreContract(name: string, factory: () => Promise<StoreFixtu
         await expect(store.getOrCreateSecret('weak', 8)).rejects.toThrow(RangeError);
       });
     });
+
+    conversationContract(() => store);
 
     it('closes idempotently', async () => {
       await store.close();

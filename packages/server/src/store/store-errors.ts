@@ -1,5 +1,5 @@
 /** Which uniqueness rule a write broke. */
-export type StoreConstraint = 'user_id' | 'username' | 'ka_key';
+export type StoreConstraint = 'user_id' | 'username' | 'ka_key' | 'conversation_id' | 'direct_pair';
 
 /**
  * Thrown by a {@link Store} when a write breaks a uniqueness rule. Implementations translate

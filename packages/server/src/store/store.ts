@@ -1,4 +1,5 @@
 import type { KdfParams } from '@parley/sdk/protocol';
+import type { ConversationStore } from './conversation-store.js';
 
 /**
  * The server's persistence boundary. Every method is async so that a networked database
@@ -12,7 +13,7 @@ import type { KdfParams } from '@parley/sdk/protocol';
  * Times are epoch milliseconds and are always passed in by the caller (the server's clock is
  * injectable), so a store never reads the wall clock itself.
  */
-export interface Store {
+export interface Store extends ConversationStore {
   /**
    * Creates a user together with their first key-agreement key, atomically.
    * @throws {StoreConflictError} `user_id` when the id is taken, `username` when the name is.

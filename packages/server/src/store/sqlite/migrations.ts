@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { MIGRATION_002_CONVERSATIONS } from './migration-002-conversations.js';
 
 /** One schema change. Versions are contiguous from 1 and never edited once released. */
 export interface Migration {
@@ -68,6 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  MIGRATION_002_CONVERSATIONS,
 ];
 
 /**

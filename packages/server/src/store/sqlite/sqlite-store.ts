@@ -4,6 +4,8 @@ import type { Store } from '../store.js';
 import { runMigrations } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { bytes } from './rows.js';
+import { createConversationQueries } from './conversation-queries.js';
+import { createLogQueries } from './log-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createUserQueries } from './user-queries.js';
 
@@ -53,6 +55,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     db,
     ...createUserQueries(db),
     ...createSessionQueries(db),
+    ...createConversationQueries(db),
+    ...createLogQueries(db),
     async getOrCreateSecret(name, size) {
       if (!Number.isInteger(size) || size < 16) {
         throw new RangeError(`a server secret needs at least 16 bytes, got ${size}`);

@@ -1,0 +1,107 @@
+import type { SendAck, SendRequest } from '@parley/sdk/protocol';
+import type { AppContext } from '../app-context.js';
+import { decodeB64u } from '../auth/encoding.js';
+import { noSuchConversation } from '../conversations/access.js';
+import { toLogEvent } from '../conversations/event-view.js';
+import { publishLogEvents } from '../conversations/log-bus.js';
+import { ApiError } from '../http/api-error.js';
+import type { MessageAppendResult, NewMessage } from '../store/conversation-store.js';
+import { createWriteBatcher } from './write-batcher.js';
+
+/** Stores messages sent over the socket: checks, group commit, then fan-out and ack. */
+export interface SendPipeline {
+  /**
+   * Stores one message for `userId` and answers with its acknowledgement once committed.
+   * @throws {ApiError} for anything refused (see {@link createSendPipeline}).
+   */
+  send(userId: string, request: SendRequest): Promise<Extract<SendAck, { ok: true }>>;
+  /** Stops taking messages (`unavailable`, so clients retry) and writes what is queued. */
+  drain(): Promise<void>;
+}
+
+/** Options of {@link createSendPipeline}. */
+export interface SendPipelineOptions {
+  /** Called after each committed batch with its size and duration (metrics). */
+  onBatch?: (size: number, ms: number) => void;
+}
+
+function invalid(field: string, message: string): ApiError {
+  return new ApiError('invalid_input', `${field}: ${message}`, { field });
+}
+
+function toAck(result: MessageAppendResult): Extract<SendAck, { ok: true }> {
+  switch (result.status) {
+    case 'stored':
+      return { ok: true, id: result.event.msgId ?? '', seq: result.event.seq, ts: result.event.ts };
+    case 'duplicate':
+      return { ok: true, id: result.msgId, seq: result.seq, ts: result.ts };
+    case 'rejected':
+      switch (result.reason) {
+        case 'not_member':
+          throw noSuchConversation();
+        case 'unknown_epoch':
+          throw invalid('message.header.epochId', 'is not an epoch of this conversation');
+        case 'stale_epoch':
+          throw new ApiError(
+            'conflict',
+            'The epoch predates the latest removal from the conversation; start a new epoch',
+          );
+        case 'msg_id_taken':
+          throw new ApiError('conflict', 'This message id is already used in the conversation');
+        case 'client_msg_id_reused':
+          throw new ApiError('conflict', 'This clientMsgId was used for another conversation');
+      }
+  }
+}
+
+/**
+ * The send path of DESIGN §4 "Delivery guarantees": the request is checked against the caller
+ * (`header.conv` must be the conversation, `header.sender` the caller), queued for the tick's
+ * group commit, where the store re-checks membership, the epoch and idempotency inside the
+ * transaction. Only after the commit are the new events published (fan-out) and the sender
+ * acknowledged; a retry with the same `clientMsgId` gets the original `{ id, seq, ts }`.
+ */
+export function createSendPipeline(
+  ctx: AppContext,
+  options: SendPipelineOptions = {},
+): SendPipeline {
+  let draining = false;
+  const batcher = createWriteBatcher<NewMessage, MessageAppendResult>({
+    async write(items) {
+      const results = await ctx.store.appendMessages(items);
+      const events = results.flatMap((r) => (r.status === 'stored' ? [toLogEvent(r.event)] : []));
+      publishLogEvents(ctx, events);
+      return results;
+    },
+    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+  });
+
+  return {
+    async send(userId, request) {
+      if (draining) throw new ApiError('unavailable', 'The server is restarting; send again');
+      const { header, box, sig } = request.message;
+      if (header.conv !== request.conversationId) {
+        throw invalid('message.header.conv', 'must equal conversationId');
+      }
+      if (header.sender !== userId) {
+        throw new ApiError('forbidden', 'message.header.sender must be the caller');
+      }
+      const result = await batcher.submit({
+        convId: request.conversationId,
+        sender: userId,
+        clientMsgId: request.clientMsgId,
+        msgId: header.msgId,
+        epochId: header.epochId,
+        data: JSON.stringify(header),
+        box: decodeB64u(box, 'message.box'),
+        sig: decodeB64u(sig, 'message.sig'),
+        now: ctx.now(),
+      });
+      return toAck(result);
+    },
+    async drain() {
+      draining = true;
+      await batcher.flush();
+    },
+  };
+}

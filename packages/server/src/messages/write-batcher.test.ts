@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createWriteBatcher } from './write-batcher.js';
+
+describe('createWriteBatcher', () => {
+  it('writes everything submitted in one tick as one batch, results in order', async () => {
+    const batches: number[][] = [];
+    const batcher = createWriteBatcher<number, string>({
+      write: async (items) => {
+        batches.push(items);
+        return items.map((n) => `r${n}`);
+      },
+    });
+    const results = await Promise.all([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(results).toEqual(['r1', 'r2', 'r3']);
+    expect(batches).toEqual([[1, 2, 3]]);
+    await batcher.submit(4);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('splits at maxBatch and never runs two batches at once', async () => {
+    let running = 0;
+    let overlap = false;
+    const sizes: number[] = [];
+    const batcher = createWriteBatcher<number, number>({
+      maxBatch: 2,
+      write: async (items) => {
+        running++;
+        if (running > 1) overlap = true;
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        sizes.push(items.length);
+        return items;
+      },
+    });
+    const first = [1, 2, 3, 4, 5].map((n) => batcher.submit(n));
+    await new Promise((r) => setTimeout(r, 1));
+    // Submitted while a batch is being written: goes into a later batch.
+    const late = batcher.submit(6);
+    expect(await Promise.all([...first, late])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(overlap).toBe(false);
+    expect(sizes.reduce((a, b) => a + b)).toBe(6);
+    expect(Math.max(...sizes)).toBe(2);
+  });
+
+  it('rejects every item of a failed batch and keeps working afterwards', async () => {
+    let fail = true;
+    const batcher = createWriteBatcher<number, number>({
+      write: async (items) => {
+        if (fail) throw new Error('disk full');
+        return items;
+      },
+    });
+    const failed = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    expect(await batcher.submit(3)).toBe(3);
+  });
+
+  it('flush resolves once queued items are written, and at once when idle', async () => {
+    const written: number[] = [];
+    const batcher = createWriteBatcher<number, number>({
+      write: async (items) => {
+        written.push(...items);
+        return items;
+      },
+    });
+    await batcher.flush();
+    void batcher.submit(1);
+    void batcher.submit(2);
+    expect(batcher.pending).toBe(2);
+    await batcher.flush();
+    expect(written).toEqual([1, 2]);
+    expect(batcher.pending).toBe(0);
+  });
+
+  it('reports each batch size', async () => {
+    const sizes: number[] = [];
+    const batcher = createWriteBatcher<number, number>({
+      write: async (items) => items,
+      onBatch: (size) => sizes.push(size),
+    });
+    await Promise.all([1, 2, 3, 4].map((n) => batcher.submit(n)));
+    expect(sizes).toEqual([4]);
+  });
+});

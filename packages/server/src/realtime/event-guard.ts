@@ -1,0 +1,118 @@
+import type { AckError, AckFailure } from '@parley/sdk/protocol';
+import type { Logger } from 'pino';
+import type { ZodType, z } from 'zod';
+import type { UserLimiter } from '../conversations/user-limiter.js';
+import { ApiError } from '../http/api-error.js';
+
+/** One client event: how to validate, limit and handle it. */
+export interface EventSpec<S extends ZodType, R> {
+  /** The event name, for metrics and logs. */
+  name: string;
+  /** Validates the payload. */
+  schema: S;
+  /** Per-user rate limit. */
+  limiter: UserLimiter;
+  /** Handles a valid payload; throw {@link ApiError} to refuse. */
+  handle(payload: z.output<S>): Promise<R>;
+}
+
+/** What every guarded event shares. */
+export interface GuardContext {
+  /** The socket's user (rate-limit key). */
+  userId: string;
+  /** Largest payload in bytes of JSON. */
+  maxEventBytes: number;
+  logger: Logger;
+  /** Called once per answered event with the outcome (`ok` or an error code) and duration. */
+  onOutcome?: (event: string, outcome: string, seconds: number) => void;
+}
+
+function invalid(field: string, message: string): ApiError {
+  return new ApiError('invalid_input', field ? `${field}: ${message}` : message, {
+    ...(field ? { field } : {}),
+  });
+}
+
+/** Serialized size of a payload; binary attachments count at their JSON size (larger). */
+function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '');
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Turns anything thrown by a handler into the error half of an ack. */
+export function toAckError(error: unknown, logger: Logger, event: string): AckError {
+  if (error instanceof ApiError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.field === undefined ? {} : { field: error.field }),
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    };
+  }
+  logger.error({ err: error, event }, 'socket event failed');
+  return { code: 'internal', message: 'Internal server error' };
+}
+
+/**
+ * Wraps an event handler so that nothing a client sends can crash the server or go
+ * unanswered: the last argument must be the acknowledgement callback (events without one are
+ * ignored), then the per-user rate limit, the size cap (64 KiB by default) and the zod schema
+ * are applied in that order, and every outcome, including unexpected errors, becomes exactly
+ * one typed acknowledgement `{ ok: false, error: { code, message, field?, retryAfterMs? } }`.
+ *
+ * The rate limit comes first so that malformed floods are counted too.
+ */
+export function guardEvent<S extends ZodType, R>(
+  spec: EventSpec<S, R>,
+  ctx: GuardContext,
+): (...args: unknown[]) => void {
+  async function run(args: unknown[]): Promise<R> {
+    const limit = await spec.limiter.take(ctx.userId);
+    if (!limit.ok) {
+      throw new ApiError('rate_limited', 'Too many events; slow down', {
+        retryAfterMs: limit.retryAfterMs,
+      });
+    }
+    if (args.length !== 1) throw invalid('', 'expected one payload and an acknowledgement');
+    const payload = args[0];
+    if (jsonBytes(payload) > ctx.maxEventBytes) {
+      throw new ApiError('payload_too_large', `Events are limited to ${ctx.maxEventBytes} bytes`);
+    }
+    const parsed = spec.schema.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw invalid(issue?.path.map(String).join('.') ?? '', issue?.message ?? 'invalid');
+    }
+    return spec.handle(parsed.data);
+  }
+
+  return (...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (typeof ack !== 'function') {
+      ctx.onOutcome?.(spec.name, 'no_ack', 0);
+      return;
+    }
+    const started = performance.now();
+    let answered = false;
+    const respond = (response: R | AckFailure, outcome: string) => {
+      if (answered) return;
+      answered = true;
+      ctx.onOutcome?.(spec.name, outcome, (performance.now() - started) / 1000);
+      try {
+        (ack as (response: R | AckFailure) => void)(response);
+      } catch (err) {
+        ctx.logger.warn({ err, event: spec.name }, 'acknowledgement failed');
+      }
+    };
+    run(args.slice(0, -1)).then(
+      (response) => respond(response, 'ok'),
+      (error: unknown) => {
+        const ackError = toAckError(error, ctx.logger, spec.name);
+        respond({ ok: false, error: ackError }, ackError.code);
+      },
+    );
+  };
+}
