@@ -24,7 +24,7 @@ Options (each also read from the environment variable shown; flags win):
   -v, --version                             print the version
 
 Other environment settings: TRUST_PROXY, MAX_JSON_BYTES, ACCESS_TOKEN_TTL_SEC,
-REFRESH_TOKEN_TTL_SEC. A wrong value is reported by name and the server exits with status 2.
+REFRESH_TOKEN_TTL_SEC, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER. A wrong value is reported by name and the server exits with status 2.
 `;
 
 const FLAG_TO_KEY: Record<string, string> = Object.fromEntries(

@@ -51,6 +51,17 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the connection limits from MAX_CONNECTIONS and MAX_CONNECTIONS_PER_USER', () => {
+    const config = parseConfig(
+      configFromEnv({ MAX_CONNECTIONS: '500', MAX_CONNECTIONS_PER_USER: '4' }),
+    );
+    expect(config.realtime.maxConnections).toBe(500);
+    expect(config.realtime.maxConnectionsPerUser).toBe(4);
+    expect(() => parseConfig(configFromEnv({ MAX_CONNECTIONS: 'many' }))).toThrow(
+      /^\s*- MAX_CONNECTIONS: /m,
+    );
+  });
+
   it('rejects a port out of range, a half TLS setup and a non-postgres DATABASE_URL', () => {
     expect(() => parseConfig({ port: 70_000 })).toThrow(/PORT/);
     expect(() => parseConfig({ tlsCert: '/tmp/cert.pem' })).toThrow(/TLS_CERT and TLS_KEY/);

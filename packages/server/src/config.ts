@@ -109,7 +109,11 @@ export const SETTING_NAMES: Readonly<Record<string, { env: string; flag?: string
   refreshTokenTtlSec: { env: 'REFRESH_TOKEN_TTL_SEC' },
 };
 
-function describeKey(key: string): string {
+function describeKey(key: string, rest: string[] = []): string {
+  if (key === 'realtime' && rest.length === 1) {
+    const variable = Object.entries(REALTIME_ENV).find(([, k]) => k === rest[0])?.[0];
+    if (variable) return variable;
+  }
   const names = SETTING_NAMES[key];
   if (!names) return key;
   return names.flag ? `${names.env} (${names.flag})` : names.env;
@@ -122,9 +126,13 @@ export function parseConfig(input: ServerConfigInput): ServerConfig {
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const [head, ...rest] = issue.path.map(String);
-        const name = head
-          ? describeKey(head) + (rest.length ? `.${rest.join('.')}` : '')
-          : 'config';
+        const special = head === 'realtime' ? describeKey(head, rest) : undefined;
+        const name =
+          special !== undefined && special !== head
+            ? special
+            : head
+              ? describeKey(head) + (rest.length ? `.${rest.join('.')}` : '')
+              : 'config';
         return `${name}: ${issue.message}`;
       }),
     );
@@ -152,5 +160,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     else if (key === 'trustProxy') out[key] = parseTrustProxy(raw);
     else out[key] = raw;
   }
+  const realtime: Record<string, number> = {};
+  for (const [variable, key] of Object.entries(REALTIME_ENV)) {
+    const raw = env[variable];
+    if (raw !== undefined && raw !== '') realtime[key] = Number(raw);
+  }
+  if (Object.keys(realtime).length > 0) out.realtime = realtime;
   return out as ServerConfigInput;
 }
+
+/** Environment variables for the realtime limits operators tune most. */
+export const REALTIME_ENV: Readonly<Record<string, string>> = {
+  MAX_CONNECTIONS: 'maxConnections',
+  MAX_CONNECTIONS_PER_USER: 'maxConnectionsPerUser',
+};
