@@ -10,6 +10,7 @@
  */
 import { runAuthBench } from './auth.js';
 import { runCryptoBench } from './crypto.js';
+import { runRealtimeBench } from './realtime.js';
 
 type Suite = (opts: {
   quick: boolean;
@@ -19,6 +20,7 @@ type Suite = (opts: {
 const SUITES: Record<string, Suite> = {
   crypto: runCryptoBench,
   auth: runAuthBench,
+  realtime: runRealtimeBench,
 };
 
 const args = process.argv.slice(2);
