@@ -16,6 +16,13 @@ import { RestClient } from './rest/rest-client.js';
 import type { TokenSource } from './rest/rest-client.js';
 import { defaultStore } from './store/default-store.js';
 import type { LocalStore } from './store/local-store.js';
+import { Conversations } from './conversations/conversations-api.js';
+import { fromB64u } from './crypto/encoding.js';
+import { safetyNumber } from './crypto/safety-number.js';
+import { Users } from './directory/users.js';
+import { RealtimeSession } from './sync/realtime-session.js';
+import type { StopReason } from './sync/realtime-session.js';
+import type { ConnectionState } from './transport/connection.js';
 import type {
   ChangePasswordInput,
   ChatClientEvents,
@@ -24,6 +31,7 @@ import type {
   DeleteAccountInput,
   LoginInput,
   RegisterInput,
+  SessionState,
 } from './types.js';
 
 /**
@@ -45,13 +53,16 @@ export interface ClientInternals {
   sessionId(): string | null;
   /** Re-encrypts and uploads the key bundle, then uses it in memory. */
   updateBundle(bundle: KeyBundle): Promise<void>;
+  /** The signed-in session's conversations, sync and socket, or `null` when signed out. */
+  realtime(): Promise<RealtimeSession> | null;
 }
 
 const internals = new WeakMap<ChatClient, ClientInternals>();
 
 /**
- * The Parley client: accounts and sessions now, conversations and messages as they land. One
- * instance per signed-in user; works in browsers and Node 20.
+ * The Parley client: accounts and sessions, end-to-end-encrypted conversations over a realtime
+ * connection with a persistent outbox, and the key directory. One instance per signed-in user;
+ * works in browsers and Node 20.
  *
  * Passwords never leave the client: they are stretched with Argon2id (in a Web Worker in
  * browsers) into a login key the server checks and a key-encryption key that unlocks the
@@ -63,11 +74,21 @@ const internals = new WeakMap<ChatClient, ClientInternals>();
  * client.on('session', (state) => console.log(state)); // 'signed-in' | 'signed-out' | 'expired'
  * if (!(await client.resume())) await client.login({ username: 'alice', password });
  * console.log(client.me); // { id, username, displayName }
+ * client.on('message', (m) => console.log(m.sender, m.text));
+ * const dm = await client.conversations.openDirect('bob');
+ * await dm.send('hello'); // resolves once stored by the server
  * ```
  */
 export class ChatClient {
+  /** Conversations: `openDirect`, `create`, `list`, `get`. */
+  readonly conversations: Conversations;
+  /** The key directory: `search`, `get`, `keys`. */
+  readonly users: Users;
   readonly #events: Emitter<ChatClientEvents>;
   readonly #session: SessionManager;
+  readonly #options: ChatClientOptions;
+  #realtime: Promise<RealtimeSession> | null = null;
+  #connection: ConnectionState = 'offline';
 
   /**
    * @param options - See {@link ChatClientOptions}.
@@ -109,6 +130,13 @@ export class ChatClient {
       events: this.#events,
     });
     const session = this.#session;
+    this.#options = options;
+    this.conversations = new Conversations(() => this.#requireRealtime());
+    this.users = new Users(() => this.#requireRealtime());
+    this.#events.on('connection', (state) => {
+      this.#connection = state;
+    });
+    this.#events.on('session', (state) => this.#sessionChanged(state));
     internals.set(this, {
       rest,
       store,
@@ -120,7 +148,13 @@ export class ChatClient {
       account: () => session.account,
       sessionId: () => session.sessionId,
       updateBundle: (bundle) => session.updateBundle(bundle),
+      realtime: () => this.#realtime,
     });
+  }
+
+  /** The realtime connection: `'connecting'`, `'online'` or `'offline'`. */
+  get connection(): ConnectionState {
+    return this.#connection;
   }
 
   /** The signed-in user, or `null`. */
@@ -206,6 +240,71 @@ export class ChatClient {
   }
 
   /**
+   * The safety number of you and another user (by username or id): 60 digits, the same on both
+   * sides, computed from the identity keys you have pinned. Compare it in person or over a
+   * trusted channel, then call {@link verifyIdentity}.
+   *
+   * @throws ChatError `not_found`, `invalid_input` (yourself).
+   */
+  async safetyNumber(user: string): Promise<string> {
+    const realtime = await this.#requireRealtime();
+    const userId = await realtime.directory.resolveId(user);
+    const me = realtime.ctx.me;
+    if (userId === me.id)
+      throw new ChatError('invalid_input', 'A safety number needs another user');
+    let pinned = realtime.trust.pinned(userId);
+    if (pinned === undefined) {
+      const keys = await realtime.directory.keys(userId);
+      realtime.trust.observe(userId, keys.identityKey, 'directory');
+      pinned = realtime.trust.pinned(userId) ?? keys.identityKey;
+    }
+    return safetyNumber(
+      realtime.ctx.provider,
+      { userId: me.id, identityKey: realtime.ctx.account.identityKey },
+      { userId, identityKey: fromB64u(pinned) },
+    );
+  }
+
+  /**
+   * Accepts a contact's changed identity key (after `identity-changed`). Until then nothing is
+   * sealed to the new key; afterwards each shared conversation rotates its epoch before the
+   * next message. Failed messages can then be sent again with `conversation.retry(id)`.
+   *
+   * @throws ChatError `not_found` when no change is pending for that user.
+   */
+  async acceptIdentity(user: string): Promise<void> {
+    const realtime = await this.#requireRealtime();
+    await realtime.acceptIdentity(await realtime.directory.resolveId(user));
+  }
+
+  /**
+   * Marks a contact's pinned identity key as verified (you compared safety numbers). A later
+   * change of a verified key must be accepted explicitly.
+   *
+   * @throws ChatError `not_found` when no key is pinned for them.
+   */
+  async verifyIdentity(user: string): Promise<void> {
+    const realtime = await this.#requireRealtime();
+    const userId = await realtime.directory.resolveId(user);
+    const pinned = realtime.trust.pinned(userId);
+    if (pinned === undefined)
+      throw new ChatError('not_found', 'No identity key is pinned for this user');
+    await realtime.trust.verify(userId, pinned);
+  }
+
+  /**
+   * Opens the realtime socket (with `autoConnect: false`), or reconnects now instead of waiting
+   * for the backoff (e.g. when the host knows the network is back).
+   *
+   * @throws ChatError `unauthorized` when signed out.
+   */
+  async connect(): Promise<void> {
+    const realtime = await this.#requireRealtime();
+    realtime.connection.start();
+    realtime.connection.reconnectNow();
+  }
+
+  /**
    * Subscribes to an event.
    *
    * @returns A function that unsubscribes.
@@ -222,8 +321,71 @@ export class ChatClient {
    * can `resume()`; call `logout()` first to end it. The client cannot be used afterwards.
    */
   close(): void {
+    void this.#stopRealtime('close');
     this.#session.close();
     this.#events.clear();
+  }
+
+  #sessionChanged(state: SessionState): void {
+    if (state === 'signed-in') this.#startRealtime();
+    else void this.#stopRealtime(state);
+  }
+
+  #startRealtime(): void {
+    const internal = internals.get(this);
+    const account = internal?.account();
+    const me = this.me;
+    if (!internal || !account || !me || this.#realtime) return;
+    const tokens = this.#session.tokens;
+    const options = this.#options;
+    const started = internal.crypto().then((provider) =>
+      RealtimeSession.start({
+        serverUrl: options.serverUrl,
+        rest: internal.rest,
+        store: internal.store,
+        events: this.#events,
+        provider,
+        account,
+        me,
+        tokens: {
+          accessToken: () => tokens.accessToken(),
+          refresh: async () => (await tokens.refresh()).accessToken,
+          expiresAt: () => tokens.current?.accessTokenExpiresAt ?? null,
+        },
+        updateBundle: (bundle) => internal.updateBundle(bundle),
+        isCurrent: (candidate) => internal.account() === candidate,
+        now: internal.now,
+        timers: internal.timers,
+        backoff: options.reconnect ?? {},
+        cachedMessages: options.cachedMessages ?? 200,
+        autoConnect: options.autoConnect ?? true,
+        ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+        ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+      }),
+    );
+    this.#realtime = started;
+    started.catch((error: unknown) => {
+      if (this.#realtime === started) this.#realtime = null;
+      this.#listenerFailed(error, 'session');
+    });
+  }
+
+  async #stopRealtime(reason: StopReason): Promise<void> {
+    const running = this.#realtime;
+    this.#realtime = null;
+    if (running === null) return;
+    try {
+      await (await running).stop(reason);
+    } catch {
+      // A session that never started has nothing to stop.
+    }
+  }
+
+  #requireRealtime(): Promise<RealtimeSession> {
+    if (this.#realtime === null) {
+      return Promise.reject(new ChatError('unauthorized', 'Not signed in'));
+    }
+    return this.#realtime;
   }
 
   #listenerFailed(error: unknown, event: string): void {

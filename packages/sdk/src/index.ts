@@ -11,14 +11,33 @@ export type {
   ChangePasswordInput,
   ChatClientEvents,
   ChatClientOptions,
+  ConversationOptions,
+  CreateConversationInput,
   CurrentUser,
   DeleteAccountInput,
+  IdentityChange,
   KdfOptions,
   LoginInput,
+  Message,
+  MessageStatus,
   ProgressCallback,
   RegisterInput,
   SessionState,
 } from './types.js';
+export { Conversation } from './conversations/conversation.js';
+export type { ConversationMember } from './conversations/conversation.js';
+export { Conversations } from './conversations/conversations-api.js';
+export { Users } from './directory/users.js';
+export type { UserKeysInfo } from './directory/users.js';
+export type { TrustStatus } from './directory/trust-manager.js';
+export type { BackoffOptions } from './transport/backoff.js';
+export type { ConnectionState } from './transport/connection.js';
+export type {
+  ParleySocket,
+  SocketFactory,
+  SocketFactoryOptions,
+} from './transport/socket-factory.js';
+export { LOCAL_STORE_LABEL } from './sync/encrypted-store.js';
 export type { KdfWorker, KdfWorkerOption } from './auth/kdf-runner.js';
 export type { StoredSession } from './auth/stored-session.js';
 export { SESSION_KEY } from './auth/stored-session.js';
@@ -30,4 +49,4 @@ export type { IndexedDbStoreOptions } from './store/indexeddb-store.js';
 export type { JsonValue, LocalStore } from './store/local-store.js';
 export { MemoryStore } from './store/memory-store.js';
 export { ERROR_CODES } from './protocol/index.js';
-export type { ErrorCode, SessionInfo } from './protocol/index.js';
+export type { ConversationKind, ErrorCode, PublicUser, SessionInfo } from './protocol/index.js';

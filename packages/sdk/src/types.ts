@@ -1,8 +1,15 @@
 import type { ChatError } from './errors.js';
 import type { KdfWorkerOption } from './auth/kdf-runner.js';
 import type { Timers } from './auth/timers.js';
+import type { Conversation } from './conversations/conversation.js';
+import type { AttachmentDescriptor } from './crypto/attachment-descriptor.js';
+import type { DecryptFailureReason } from './crypto/decrypt-result.js';
 import type { CryptoProvider } from './crypto/provider.js';
+import type { ErrorCode } from './protocol/errors.js';
 import type { LocalStore } from './store/local-store.js';
+import type { BackoffOptions } from './transport/backoff.js';
+import type { ConnectionState } from './transport/connection.js';
+import type { SocketFactory } from './transport/socket-factory.js';
 
 /** The signed-in user, as `client.me` returns it. */
 export interface CurrentUser {
@@ -22,6 +29,59 @@ export interface CurrentUser {
  */
 export type SessionState = 'signed-in' | 'signed-out' | 'expired';
 
+/**
+ * Where a message is: `pending` (in the outbox, not yet acknowledged), `sent` (stored by the
+ * server, with its `seq`), `failed` (refused for good; `conversation.retry(id)` tries again),
+ * `undecryptable` (received but could not be verified or decrypted; `reason` says why).
+ * `delivered` and `read` come with receipts.
+ */
+export type MessageStatus = 'pending' | 'sent' | 'failed' | 'undecryptable';
+
+/** A message of a conversation, decrypted. Immutable: a change produces a new object. */
+export interface Message {
+  /**
+   * The message id (`header.msgId`). An own message that has not been encrypted yet (queued
+   * while offline) carries its `clientMsgId` here until it is.
+   */
+  readonly id: string;
+  /** The outbox id of a message sent from this client, else `null`. Stable from creation on. */
+  readonly clientMsgId: string | null;
+  readonly conversationId: string;
+  /** The sender's user id. */
+  readonly sender: string;
+  /** The text; empty for an undecryptable message. */
+  readonly text: string;
+  /** Files attached (their keys and hashes, from inside the encrypted message). */
+  readonly attachments: readonly AttachmentDescriptor[];
+  /** Server time of storage in epoch ms; for a message not yet stored, when it was written. */
+  readonly ts: number;
+  /** Position in the conversation's log; `null` until the server stored it. */
+  readonly seq: number | null;
+  readonly status: MessageStatus;
+  /** Why an `undecryptable` message could not be read. */
+  readonly reason?: DecryptFailureReason;
+  /** Why a `failed` message was refused. */
+  readonly error?: ErrorCode;
+}
+
+/**
+ * Payload of `identity-changed`: a contact's identity key is not the one pinned for them.
+ * Nothing is sealed to the new key until `client.acceptIdentity(userId)`.
+ */
+export interface IdentityChange {
+  readonly userId: string;
+  /** The user's name, when the client knows it. */
+  readonly username: string | null;
+  /** The pinned key (base64url). */
+  readonly previousKey: string;
+  /** The key now presented (base64url). */
+  readonly newKey: string;
+  /** Whether the old key had been verified by comparing safety numbers. */
+  readonly previouslyVerified: boolean;
+  /** Where the new key was seen: the key directory, or a signed membership log. */
+  readonly source: 'directory' | 'membership';
+}
+
 /** Events of a `ChatClient`, by name → payload. */
 export interface ChatClientEvents {
   session: SessionState;
@@ -29,6 +89,16 @@ export interface ChatClientEvents {
   'kdf-progress': number;
   /** A background failure nobody awaited (a refresh that will be retried, a listener bug). */
   error: ChatError;
+  /** The realtime connection's state. */
+  connection: ConnectionState;
+  /** A message appeared in a conversation (received, or written here and queued). */
+  message: Message;
+  /** A message changed: sent, failed, or replaced by its stored version. */
+  'message-updated': Message;
+  /** A conversation appeared (created, or the user was added) or its members or title changed. */
+  conversation: Conversation;
+  /** A contact's identity key changed; see {@link IdentityChange}. */
+  'identity-changed': IdentityChange;
 }
 
 /** Argon2id cost for new accounts and password changes. Each defaults as documented. */
@@ -68,6 +138,41 @@ export interface ChatClientOptions {
    * reload without the password. Default `true`. See `StoredSession` for the trade-off.
    */
   persistSession?: boolean;
+  /**
+   * Open the realtime socket as soon as the user is signed in. With `false` nothing is sent or
+   * received live until `client.connect()` (conversations still load over REST, and sends wait
+   * in the outbox). Default `true`.
+   */
+  autoConnect?: boolean;
+  /** Opens the realtime socket. Default: socket.io-client's `io`. */
+  socketFactory?: SocketFactory;
+  /** Reconnect backoff of the realtime socket. Default 500 ms doubling to 30 s, with jitter. */
+  reconnect?: BackoffOptions;
+  /** How long to wait for the server to acknowledge a socket event. Default 15 000 ms. */
+  ackTimeoutMs?: number;
+  /**
+   * Decrypted messages kept per conversation in `storage` (encrypted at rest), so a reload
+   * shows recent history at once. Default 200; 0 keeps none.
+   */
+  cachedMessages?: number;
+}
+
+/** Arguments of `conversations.create()`. */
+export interface CreateConversationInput {
+  /** Group title, 1–128 characters. Titles are metadata the server can read. */
+  title: string;
+  /** Members besides yourself, by username or user id. */
+  members: readonly string[];
+  /** Signed into the conversation at creation; each defaults as documented. */
+  settings?: ConversationOptions;
+}
+
+/** Rotation settings fixed when a conversation is created. */
+export interface ConversationOptions {
+  /** Start a new epoch key after this many messages. Default 1000. */
+  rotateAfterMsgs?: number;
+  /** Start a new epoch key once the current one is this old, in ms. Default 7 days. */
+  rotateAfterMs?: number;
 }
 
 /** Reports Argon2id progress (0…1) for one call. */

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function client(options: Parameters<typeof newClient>[1] = {}): ChatClient {
-  const created = newClient(server, options);
+  const created = newClient(server, { autoConnect: false, ...options });
   clients.push(created);
   return created;
 }

@@ -20,7 +20,7 @@ import { createSendPipeline } from '../messages/send-pipeline.js';
 import { DATABASE_FILE } from '../store/sqlite/open-database.js';
 
 describe('graceful shutdown', () => {
-  it('stores every acknowledged send, then closes sockets in spread-out batches so clients reconnect', async () => {
+  it('stores every acknowledged send, then closes every socket as a transport close so clients reconnect', async () => {
     const t = await startTestServer({
       ...RELAXED_LIMITS,
       realtime: { ...RELAXED_LIMITS.realtime, drainMs: 300 },
@@ -60,9 +60,12 @@ describe('graceful shutdown', () => {
     await sending;
     expect(Date.now() - started).toBeLessThan(5000);
 
+    // Every socket is closed (clients learn of it a moment after close() resolves); how the
+    // batches spread over time is drain.test.ts's job, since on a loaded machine two batches can
+    // reach the clients in the same millisecond.
+    await expect.poll(() => closedAt.length, { timeout: 5000 }).toBe(idle.length);
     // Clients saw a transport close (they reconnect on their own), never "io server disconnect".
     expect([...reasons]).toEqual(['transport close']);
-    expect(Math.max(...closedAt) - Math.min(...closedAt)).toBeGreaterThan(0);
     expect(acks.every((a) => a.ok || ['unavailable', 'network_error'].includes(a.error.code))).toBe(
       true,
     );
