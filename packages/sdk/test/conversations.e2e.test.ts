@@ -100,7 +100,8 @@ describe('conversations against the real server', () => {
       group,
       ...(await Promise.all([bob, carol].map((u) => u.client.conversations.get(group.id)))),
     ];
-    const perUser = 15;
+    // 201 messages in all, three senders at once.
+    const perUser = 67;
     await Promise.all(
       [alice, bob, carol].map(async (u, i) => {
         for (let n = 0; n < perUser; n++) await views[i]!.send(`${u.username}:${n}`);

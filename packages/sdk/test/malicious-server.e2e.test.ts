@@ -139,7 +139,7 @@ describe('a malicious server', () => {
     expect(texts(carolView)).toEqual(['sealed for bob and carol']);
   });
 
-  it('never stores or logs a message plaintext (canaries across rotations and a password change)', async () => {
+  it('never stores or logs a message plaintext; after a password change only the new one reads history', async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
     const group = await alice.client.conversations.create({
       title: 'Canaries',
@@ -154,6 +154,17 @@ describe('a malicious server', () => {
     await alice.client.changePassword({
       currentPassword: alice.password,
       newPassword: 'new canary pw 42',
+    });
+    // P11: the new password reads all history from a fresh client; the old one is refused.
+    const aliceView = await freshView({ ...alice, password: 'new canary pw 42' }, group.id);
+    await waitForMessages(aliceView, canaries.length);
+    expect(texts(aliceView)).toEqual(canaries);
+    const stale = newClient(running, { autoConnect: false });
+    clients.push(stale);
+    await expect(
+      stale.login({ username: alice.username, password: alice.password }),
+    ).rejects.toMatchObject({
+      code: 'unauthorized',
     });
     const bobView = await bob.client.conversations.get(group.id);
     await waitForMessages(bobView, canaries.length);

@@ -363,6 +363,12 @@ describe('key directory', () => {
       404,
       'not_found',
     ]);
+    expect(await callOk(t, alice, `/users/${users[2]!.id}`)).toEqual(byName);
+    expect(await status(await call(t, alice, `/users/${'A'.repeat(22)}`))).toEqual([
+      404,
+      'not_found',
+    ]);
+    expect(await status(await call(t, alice, '/users/not-an-id'))).toEqual([400, 'invalid_input']);
     expect((await t.fetch(`/api/v1/users?prefix=${prefix}`)).status).toBe(401);
   });
 
@@ -422,6 +428,7 @@ describe('the API document', () => {
     const expected: Array<[string, string]> = [
       ['/api/v1/users', 'get'],
       ['/api/v1/users/by-username/{username}', 'get'],
+      ['/api/v1/users/{id}', 'get'],
       ['/api/v1/users/{id}/keys', 'get'],
       ['/api/v1/me/keys/ka', 'post'],
       ['/api/v1/conversations', 'post'],

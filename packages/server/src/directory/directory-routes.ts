@@ -27,7 +27,7 @@ const noSuchUser = () => new ApiError('not_found', 'No such user');
 
 /**
  * Registers the key directory (crypto.md §7.5): `GET /users?prefix=&limit=`,
- * `GET /users/by-username/:username`, `GET /users/:id/keys` and `POST /me/keys/ka`.
+ * `GET /users/by-username/:username`, `GET /users/:id`, `GET /users/:id/keys` and `POST /me/keys/ka`.
  *
  * Lookups need a signed-in caller and are rate limited per user: the directory is for finding
  * people to talk to, not for harvesting the user list. Only public fields leave the server.
@@ -67,6 +67,25 @@ export function registerDirectoryRoutes(api: Api, ctx: AppContext): void {
     async ({ params, auth }) => {
       await limiter.consume(requireCaller(auth).userId);
       const user = await ctx.store.findUserByUsername(params.username.toLowerCase());
+      if (!user) throw noSuchUser();
+      return toPublicUser(user);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/users/:id',
+      summary: 'Look a user up by id (public fields only)',
+      tags: ['directory'],
+      auth: true,
+      params: userIdParam,
+      response: { status: 200, schema: publicUser },
+      errors: ['not_found', 'rate_limited'],
+    },
+    async ({ params, auth }) => {
+      await limiter.consume(requireCaller(auth).userId);
+      const user = await ctx.store.findUserById(params.id);
       if (!user) throw noSuchUser();
       return toPublicUser(user);
     },
