@@ -1,0 +1,127 @@
+/**
+ * DESIGN §4 delivery guarantees, from the SDK's side: `kill -9` of the real server process while
+ * a client sends, then a restart on the same address. The clients reconnect by themselves and
+ * resend their outboxes; afterwards every message is stored exactly once, `seq` has no gaps, and
+ * both clients' views equal the database.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, expect, it } from 'vitest';
+import type { ChatClient } from '../src/client.js';
+import { eventually, orderedMessages, registerUser } from './conversation-helpers.js';
+import type { RunningServer } from './test-server.js';
+
+const CLI = fileURLToPath(new URL('../../server/src/cli.ts', import.meta.url));
+const MESSAGES = 60;
+const KILL_AFTER = 15;
+
+function startCli(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=parley-source',
+        '--import',
+        'tsx',
+        CLI,
+        '--port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--log-level',
+        'warn',
+      ],
+      { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /running at (\S+)/.exec(out)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+}
+
+const clients: ChatClient[] = [];
+const children: ChildProcess[] = [];
+let dataDir = '';
+afterAll(async () => {
+  for (const c of clients) c.close();
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+it('after kill -9 and a restart, every message is stored once, in order, and views equal the database', async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'parley-crash-'));
+  const first = await startCli(dataDir, 0);
+  children.push(first.child);
+  const port = Number(new URL(first.url).port);
+  const server: RunningServer = {
+    url: first.url,
+    advanceClock: () => undefined,
+    close: async () => undefined,
+  };
+  const alice = await registerUser(server, 'alice', {
+    reconnect: { baseMs: 50, maxMs: 500 },
+  });
+  const bob = await registerUser(server, 'bob', { reconnect: { baseMs: 50, maxMs: 500 } });
+  clients.push(alice.client, bob.client);
+  const group = await alice.client.conversations.create({ title: 'Crash', members: [bob.id] });
+  const bobView = await bob.client.conversations.get(group.id);
+
+  let acked = 0;
+  const sends = Array.from({ length: MESSAGES }, (_, n) =>
+    group.send(`m${n}`).then(() => {
+      acked++;
+    }),
+  );
+  await eventually(() => acked >= KILL_AFTER, 'the first acknowledgements');
+  first.child.kill('SIGKILL');
+  await new Promise((resolve) => first.child.once('exit', resolve));
+  const ackedBeforeKill = acked;
+
+  const second = await startCli(dataDir, port);
+  children.push(second.child);
+  // The clients reconnect on their own and resend what was not acknowledged.
+  await eventually(
+    () => group.messages.filter((m) => m.status === 'sent').length === MESSAGES,
+    'every message acknowledged after the restart',
+    30_000,
+  );
+  await Promise.all(sends);
+  await eventually(
+    () => bobView.messages.filter((m) => m.status === 'sent').length === MESSAGES,
+    'bob to have every message',
+    30_000,
+  );
+
+  const db = new Database(join(dataDir, 'parley.db'), { readonly: true });
+  const rows = db
+    .prepare('SELECT seq, kind, msg_id FROM events WHERE conv_id = ? ORDER BY seq')
+    .all(group.id) as { seq: number; kind: string; msg_id: string | null }[];
+  db.close();
+  expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+  const stored = rows.filter((r) => r.kind === 'message').map((r) => r.msg_id);
+  expect(stored).toHaveLength(MESSAGES);
+  expect(new Set(stored).size).toBe(MESSAGES);
+  expect(ackedBeforeKill).toBeLessThan(MESSAGES);
+
+  const view = (messages: ReturnType<typeof orderedMessages>) =>
+    messages.map((m) => `${m.seq}:${m.id}`);
+  const dbView = rows.filter((r) => r.kind === 'message').map((r) => `${r.seq}:${r.msg_id}`);
+  expect(view(orderedMessages(group))).toEqual(dbView);
+  expect(view(orderedMessages(bobView))).toEqual(dbView);
+  // Each of alice's messages keeps its writing order.
+  expect(orderedMessages(group).map((m) => m.text)).toEqual(
+    [...orderedMessages(group).map((m) => m.text)].sort(
+      (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
+    ),
+  );
+});
