@@ -5,11 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_KEY } from '../src/auth/stored-session.js';
 import { clientInternals } from '../src/client.js';
 import type { ChatClient } from '../src/client.js';
-import { ChatError } from '../src/errors.js';
 import { FileStore } from '../src/store/file-store.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import type { SessionState } from '../src/types.js';
-import { newClient, startServer, uniqueUsername } from './test-server.js';
+import { caught, newClient, sessionEvents, startServer, uniqueUsername } from './test-server.js';
 import type { RunningServer } from './test-server.js';
 
 let server: RunningServer;
@@ -27,22 +25,6 @@ function client(options: Parameters<typeof newClient>[1] = {}): ChatClient {
   const created = newClient(server, options);
   clients.push(created);
   return created;
-}
-
-function sessionEvents(target: ChatClient): SessionState[] {
-  const seen: SessionState[] = [];
-  target.on('session', (state) => seen.push(state));
-  return seen;
-}
-
-async function caught(promise: Promise<unknown>): Promise<ChatError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ChatError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('account life cycle against the real server', () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientInternals } from '../src/client.js';
 import type { ChatClient } from '../src/client.js';
-import { ChatError } from '../src/errors.js';
 import { epochList, eventPage } from '../src/protocol/conversations.js';
 import type { EpochList } from '../src/protocol/conversations.js';
 import {
@@ -12,7 +11,7 @@ import {
   waitForMessages,
 } from './conversation-helpers.js';
 import type { TestUser } from './conversation-helpers.js';
-import { newClient, startServer } from './test-server.js';
+import { caught, newClient, startServer } from './test-server.js';
 import type { RunningServer } from './test-server.js';
 
 let server: RunningServer;
@@ -44,16 +43,6 @@ function epochsOf(client: ChatClient, id: string): Promise<EpochList> {
   return clientInternals(client).rest.request('GET', `/conversations/${id}/epochs`, {
     schema: epochList,
   });
-}
-
-async function caught(promise: Promise<unknown>): Promise<ChatError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ChatError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChatError');
 }
 
 describe('conversations against the real server', () => {

@@ -4,12 +4,11 @@ import type { ChatClient } from '../src/client.js';
 import { toB64u } from '../src/crypto/encoding.js';
 import { createKaKey, toSignedKaKey } from '../src/crypto/ka-keys.js';
 import { getCryptoProvider } from '../src/crypto/providers/select.js';
-import { ChatError } from '../src/errors.js';
 import { epochList } from '../src/protocol/conversations.js';
 import type { IdentityChange } from '../src/types.js';
 import { eventually, registerUser, waitForMessages } from './conversation-helpers.js';
 import type { TestUser } from './conversation-helpers.js';
-import { newClient, startServer } from './test-server.js';
+import { caught, newClient, startServer } from './test-server.js';
 import type { RunningServer } from './test-server.js';
 
 let server: RunningServer;
@@ -22,16 +21,6 @@ afterAll(async () => {
   for (const client of clients) client.close();
   await server.close();
 });
-
-async function caught(promise: Promise<unknown>): Promise<ChatError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ChatError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChatError');
-}
 
 /**
  * A malicious-server double in front of the real server: once armed, it answers Bob's

@@ -3,9 +3,8 @@ import { SESSION_KEY } from '../src/auth/stored-session.js';
 import type { StoredSession } from '../src/auth/stored-session.js';
 import type { ChatClient } from '../src/client.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import type { SessionState } from '../src/types.js';
 import { ManualClock } from './manual-clock.js';
-import { newClient, startServer, uniqueUsername } from './test-server.js';
+import { newClient, sessionEvents, startServer, uniqueUsername } from './test-server.js';
 import type { RunningServer } from './test-server.js';
 
 const MINUTE = 60_000;
@@ -25,12 +24,6 @@ function client(options: Parameters<typeof newClient>[1] = {}): ChatClient {
   const created = newClient(server, { autoConnect: false, ...options });
   clients.push(created);
   return created;
-}
-
-function sessionEvents(target: ChatClient): SessionState[] {
-  const seen: SessionState[] = [];
-  target.on('session', (state) => seen.push(state));
-  return seen;
 }
 
 async function storedSession(store: MemoryStore): Promise<StoredSession> {

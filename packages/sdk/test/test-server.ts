@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { createServer } from '@parley/server';
 import type { ServerOptions } from '@parley/server';
 import { ChatClient } from '../src/client.js';
+import { ChatError } from '../src/errors.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import type { ChatClientOptions } from '../src/types.js';
+import type { ChatClientOptions, SessionState } from '../src/types.js';
 
 /** Argon2id floor parameters: every test account uses them to keep the suite fast. */
 export const TEST_KDF = { m: 19_456, t: 2, p: 1 } as const;
@@ -61,4 +62,22 @@ export function newClient(
     kdf: TEST_KDF,
     ...options,
   });
+}
+
+/** The `ChatError` a call fails with; throws if it succeeds or fails otherwise. */
+export async function caught(promise: Promise<unknown>): Promise<ChatError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ChatError) return error;
+    throw error;
+  }
+  throw new Error('expected a ChatError');
+}
+
+/** Records the `session` events of a client, in order. */
+export function sessionEvents(target: ChatClient): SessionState[] {
+  const seen: SessionState[] = [];
+  target.on('session', (state) => seen.push(state));
+  return seen;
 }
