@@ -4,50 +4,19 @@
  * resend their outboxes; afterwards every message is stored exactly once, `seq` has no gaps, and
  * both clients' views equal the database.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import type { ChatClient } from '../src/client.js';
 import { eventually, orderedMessages, registerUser } from './conversation-helpers.js';
+import { startCli } from '../../server/test/cli-process.js';
 import type { RunningServer } from './test-server.js';
 
-const CLI = fileURLToPath(new URL('../../server/src/cli.ts', import.meta.url));
 const MESSAGES = 60;
 const KILL_AFTER = 15;
-
-function startCli(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=parley-source',
-        '--import',
-        'tsx',
-        CLI,
-        '--port',
-        String(port),
-        '--data-dir',
-        dataDir,
-        '--log-level',
-        'warn',
-      ],
-      { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /running at (\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-}
 
 const clients: ChatClient[] = [];
 const children: ChildProcess[] = [];

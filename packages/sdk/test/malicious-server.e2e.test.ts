@@ -7,7 +7,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '@parley/server';
@@ -15,21 +14,13 @@ import type { ParleyServer } from '@parley/server';
 import type { ChatClient } from '../src/client.js';
 import { registerUser, texts, waitForMessages } from './conversation-helpers.js';
 import type { TestUser } from './conversation-helpers.js';
-import { newClient } from './test-server.js';
+import { LogCapture, newClient } from './test-server.js';
 import type { RunningServer } from './test-server.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString('utf8');
-    cb();
-  }
-}
 
 let dataDir: string;
 let server: ParleyServer;
 let running: RunningServer;
-const log = new Capture();
+const log = new LogCapture();
 const clients: ChatClient[] = [];
 
 beforeAll(async () => {

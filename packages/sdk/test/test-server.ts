@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { createServer } from '@parley/server';
 import type { ServerOptions } from '@parley/server';
@@ -80,4 +81,13 @@ export function sessionEvents(target: ChatClient): SessionState[] {
   const seen: SessionState[] = [];
   target.on('session', (state) => seen.push(state));
   return seen;
+}
+
+/** A stream that keeps what a server logs, for tests that read the logs. */
+export class LogCapture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString('utf8');
+    callback();
+  }
 }

@@ -7,7 +7,6 @@
 import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '@parley/server';
 import type { ParleyServer } from '@parley/server';
@@ -18,20 +17,12 @@ import { MemoryStore } from '../src/store/memory-store.js';
 import { argon2id, deriveLoginKeys } from '../src/crypto/kdf.js';
 import { createNobleProvider } from '../src/crypto/providers/noble.js';
 import { toB64u } from '../src/crypto/encoding.js';
-import { TEST_KDF, uniqueUsername } from './test-server.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString('utf8');
-    cb();
-  }
-}
+import { LogCapture, TEST_KDF, uniqueUsername } from './test-server.js';
 
 let dataDir: string;
 let server: ParleyServer;
 let url: string;
-const log = new Capture();
+const log = new LogCapture();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'parley-zk-'));

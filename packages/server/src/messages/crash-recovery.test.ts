@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { SendAck } from '@parley/sdk/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startCli } from '../../test/cli-process.js';
+import type { CliProcess as Cli } from '../../test/cli-process.js';
 import type { TestServer } from '../../test/helpers.js';
 import {
   createGroup,
@@ -29,45 +29,10 @@ import { DATABASE_FILE } from '../store/sqlite/open-database.js';
  * equals the database.
  */
 
-const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 const SENDERS = 8;
 const IN_FLIGHT = 8;
 /** Kill once this many sends were acknowledged: mid-burst, under the default rate limits. */
 const KILL_AFTER_ACKS = 250;
-
-interface Cli {
-  child: ChildProcess;
-  url: string;
-}
-
-function startCli(dataDir: string): Promise<Cli> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=parley-source',
-        '--import',
-        'tsx',
-        CLI,
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-        '--log-level',
-        'warn',
-      ],
-      { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /running at (\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-}
 
 function stopped(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
