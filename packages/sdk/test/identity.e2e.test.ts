@@ -90,10 +90,10 @@ describe('identity changes against the real server', () => {
 
     // Nothing is sealed or added while the change is pending: no write leaves the client.
     evil.writes.length = 0;
-    expect(await caught(dm.rotateKey())).toMatchObject({ code: 'forbidden' });
+    expect(await caught(dm.rotateKey())).toMatchObject({ code: 'identity_changed' });
     expect(
       await caught(alice.client.conversations.create({ title: 'No', members: [bob.id, carol.id] })),
-    ).toMatchObject({ code: 'forbidden' });
+    ).toMatchObject({ code: 'identity_changed' });
     expect(evil.writes).toEqual([]);
     const epochs = await clientInternals(alice.client).rest.request(
       'GET',
@@ -136,9 +136,14 @@ describe('identity changes against the real server', () => {
     await alice.client.users.keys(bob.id);
     // The count policy wants a new epoch, which would be sealed to the changed key: refused.
     const refused = await caught(dm.send('two'));
-    expect(refused.code).toBe('forbidden');
+    expect(refused.code).toBe('identity_changed');
     const failed = dm.messages.at(-1)!;
-    expect(failed).toMatchObject({ text: 'two', status: 'failed', error: 'forbidden', seq: null });
+    expect(failed).toMatchObject({
+      text: 'two',
+      status: 'failed',
+      error: 'identity_changed',
+      seq: null,
+    });
 
     // The directory serves the genuine key again (it was a glitch, or an attack that stopped).
     evil.armed = false;

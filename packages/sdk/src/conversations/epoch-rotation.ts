@@ -152,7 +152,7 @@ async function memberKeys(
       const status = ctx.trust.observe(member.userId, found.identityKey, 'directory');
       if (status === 'changed' || found.identityKey !== member.ik) {
         throw new ChatError(
-          'forbidden',
+          'identity_changed',
           `The identity key of ${member.userId} changed; nothing is sealed to it until you accept it`,
         );
       }
@@ -164,9 +164,13 @@ async function memberKeys(
 
 function sealingRefused(error: unknown): unknown {
   if (isCryptoError(error, 'identity_untrusted')) {
-    return new ChatError('forbidden', `Not sealing to an untrusted identity: ${error.message}`, {
-      cause: error,
-    });
+    return new ChatError(
+      'identity_changed',
+      `Not sealing to an untrusted identity: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (isCryptoError(error)) {
     return new ChatError('forbidden', `Cannot create an epoch: ${error.message}`, { cause: error });

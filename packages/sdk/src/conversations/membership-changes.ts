@@ -121,7 +121,7 @@ export async function trustedIdentityKey(
   const keys = await ctx.directory.keys(userId);
   if (ctx.trust.observe(userId, keys.identityKey, 'directory') === 'changed') {
     throw new ChatError(
-      'forbidden',
+      'identity_changed',
       `The identity key of ${userId} changed; accept it (acceptIdentity) before adding them`,
     );
   }

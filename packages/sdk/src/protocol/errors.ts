@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'decryption_failed',
+  'identity_changed',
   'network_error',
   'unavailable',
   'internal',
@@ -44,6 +45,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   decryption_failed: 422,
+  /** A contact's identity key changed and was not accepted: nothing is sealed to it. */
+  identity_changed: 409,
   network_error: 503,
   unavailable: 503,
   internal: 500,
