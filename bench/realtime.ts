@@ -5,17 +5,22 @@
  * server cannot hide its backlog (no coordinated omission). The server runs in its own process,
  * pinned to its own core where the machine allows.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { build } from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SendAck } from '@parley/sdk/protocol';
+import {
+  b64u,
+  epochRequest,
+  membershipEntry,
+  newAccount,
+} from '../packages/server/test/wire-builders.js';
 import { round, startBenchServer } from './util.js';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-const b64u = (n: number): string => randomBytes(n).toString('base64url');
 const LIMIT = { points: 10_000_000, durationSec: 10 };
 
 interface User {
@@ -51,56 +56,18 @@ async function api<T>(
 }
 
 async function newUser(url: string, i: number): Promise<User> {
-  const ka = {
-    kaId: b64u(16),
-    pub: b64u(32),
-    notBefore: Date.now() - 1000,
-    notAfter: Date.now() + 86_400_000,
-    sig: b64u(64),
-  };
-  const ik = b64u(32);
+  const { request } = newAccount(`load${i}x${randomBytes(3).toString('hex')}`);
   const auth = await api<{ user: { id: string }; accessToken: string }>(
     url,
     '/auth/register',
     'POST',
-    {
-      id: b64u(16),
-      username: `load${i}x${randomBytes(3).toString('hex')}`,
-      kdf: { alg: 'argon2id', m: 19_456, t: 2, p: 1, salt: b64u(16) },
-      authKey: b64u(32),
-      wrappedAccountKey: b64u(60),
-      encBundle: b64u(512),
-      identityKey: ik,
-      keyAgreementKey: ka,
-    },
+    request,
   );
-  return { id: auth.user.id, token: auth.accessToken, ik, kaId: ka.kaId };
-}
-
-function entry(conv: string, seq: number, op: 'create' | 'add', actor: User, target: User) {
   return {
-    entry: {
-      v: 1,
-      suite: 'cs1',
-      conv,
-      seq,
-      prev: seq === 0 ? null : b64u(32),
-      op,
-      target: target.id,
-      targetIk: target.ik,
-      actor: actor.id,
-      ts: Date.now(),
-      ...(op === 'create'
-        ? {
-            settings: {
-              shareHistory: false,
-              rotateAfterMsgs: 1_000_000,
-              rotateAfterMs: 604_800_000,
-            },
-          }
-        : {}),
-    },
-    sig: b64u(64),
+    id: auth.user.id,
+    token: auth.accessToken,
+    ik: request.identityKey,
+    kaId: request.keyAgreementKey.kaId,
   };
 }
 
@@ -108,41 +75,13 @@ async function newGroup(url: string, members: User[]): Promise<Group> {
   const [owner] = members as [User, ...User[]];
   const id = b64u(16);
   const entries = [
-    entry(id, 0, 'create', owner, owner),
-    ...members.slice(1).map((m, i) => entry(id, i + 1, 'add', owner, m)),
+    membershipEntry(id, 0, 'create', owner, owner),
+    ...members.slice(1).map((m, i) => membershipEntry(id, i + 1, 'add', owner, m)),
   ];
   await api(url, '/conversations', 'POST', { kind: 'group', title: 'load', entries }, owner.token);
-  const sorted = [...members].sort((x, y) => (x.id < y.id ? -1 : 1));
-  const envelopes = sorted.map((m) => ({ user: m.id, kaId: m.kaId, enc: b64u(32), ct: b64u(48) }));
-  const epochId = b64u(16);
-  const record = {
-    v: 1,
-    suite: 'cs1',
-    conv: id,
-    epochId,
-    prevEpochId: null,
-    creator: owner.id,
-    memberLogSeq: members.length - 1,
-    memberSetHash: b64u(32),
-    createdAt: Date.now(),
-    reason: 'init',
-    recipients: envelopes.map((e) => ({
-      user: e.user,
-      kaId: e.kaId,
-      envHash: createHash('sha256')
-        .update(Buffer.from(e.enc, 'base64url'))
-        .update(Buffer.from(e.ct, 'base64url'))
-        .digest('base64url'),
-    })),
-  };
-  await api(
-    url,
-    `/conversations/${id}/epochs`,
-    'POST',
-    { epoch: { record, sig: b64u(64) }, envelopes, expectedPrevEpochId: null },
-    owner.token,
-  );
-  return { id, epochId, members };
+  const epoch = epochRequest({ id, memberSeq: members.length - 1, epochId: null }, owner, members);
+  await api(url, `/conversations/${id}/epochs`, 'POST', epoch, owner.token);
+  return { id, epochId: epoch.epoch.record.epochId, members };
 }
 
 function connect(url: string, user: User): Promise<ChatSocket> {

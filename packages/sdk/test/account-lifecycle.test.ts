@@ -1,31 +1,17 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SESSION_KEY } from '../src/auth/stored-session.js';
 import { clientInternals } from '../src/client.js';
 import type { ChatClient } from '../src/client.js';
 import { FileStore } from '../src/store/file-store.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import { caught, newClient, sessionEvents, startServer, uniqueUsername } from './test-server.js';
-import type { RunningServer } from './test-server.js';
+import { caught, sessionEvents, uniqueUsername, useTestServer } from './test-server.js';
 
-let server: RunningServer;
-const clients: ChatClient[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await server.close();
-});
-
-function client(options: Parameters<typeof newClient>[1] = {}): ChatClient {
-  const created = newClient(server, options);
-  clients.push(created);
-  return created;
-}
+const suite = useTestServer();
+const client = (options: Parameters<typeof suite.client>[0] = {}): ChatClient =>
+  suite.client(options);
 
 describe('account life cycle against the real server', () => {
   it('registers, logs in elsewhere, resumes, changes the password and logs out', async () => {

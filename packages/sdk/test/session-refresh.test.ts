@@ -1,37 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SESSION_KEY } from '../src/auth/stored-session.js';
 import type { StoredSession } from '../src/auth/stored-session.js';
 import type { ChatClient } from '../src/client.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { ManualClock } from './manual-clock.js';
-import { newClient, sessionEvents, startServer, uniqueUsername } from './test-server.js';
-import type { RunningServer } from './test-server.js';
+import { sessionEvents, uniqueUsername, useTestServer } from './test-server.js';
 
 const MINUTE = 60_000;
 
-let server: RunningServer;
-const clients: ChatClient[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await server.close();
-});
-
-function client(options: Parameters<typeof newClient>[1] = {}): ChatClient {
-  const created = newClient(server, { autoConnect: false, ...options });
-  clients.push(created);
-  return created;
-}
+const suite = useTestServer({ autoConnect: false });
+const client = (options: Parameters<typeof suite.client>[0] = {}): ChatClient =>
+  suite.client(options);
 
 async function storedSession(store: MemoryStore): Promise<StoredSession> {
   return (await store.get(SESSION_KEY)) as StoredSession;
 }
 
 async function postRefresh(refreshToken: string): Promise<number> {
-  const response = await fetch(`${server.url}/api/v1/auth/refresh`, {
+  const response = await fetch(`${suite.server.url}/api/v1/auth/refresh`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ refreshToken }),
@@ -101,12 +87,12 @@ describe('session refresh against the real server', () => {
     await counting.login({ username: c.me?.username ?? '', password: 'pw' });
     // The server's clock moves past the access token's expiry; the client's does not, as
     // after a laptop sleeps with a wrong clock: only the server's answer reveals it.
-    server.advanceClock(16 * MINUTE);
+    suite.server.advanceClock(16 * MINUTE);
     try {
       expect(await counting.sessions()).toHaveLength(2);
       expect(refreshes).toHaveBeenCalledTimes(1);
     } finally {
-      server.advanceClock(-16 * MINUTE);
+      suite.server.advanceClock(-16 * MINUTE);
     }
   });
 
@@ -120,13 +106,13 @@ describe('session refresh against the real server', () => {
       },
     });
     await c.register({ username: uniqueUsername('many'), password: 'pw' });
-    server.advanceClock(16 * MINUTE);
+    suite.server.advanceClock(16 * MINUTE);
     try {
       const lists = await Promise.all([c.sessions(), c.sessions(), c.sessions(), c.sessions()]);
       expect(lists.map((l) => l.length)).toEqual([1, 1, 1, 1]);
       expect(refreshes).toHaveBeenCalledTimes(1);
     } finally {
-      server.advanceClock(-16 * MINUTE);
+      suite.server.advanceClock(-16 * MINUTE);
     }
   });
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
@@ -90,4 +91,40 @@ export class LogCapture extends Writable {
     this.text += chunk.toString('utf8');
     callback();
   }
+}
+
+/** One real server for a test file, with the clients the file creates closed after it. */
+export interface SuiteServer {
+  /** The running server (available inside tests). */
+  readonly server: RunningServer;
+  /** A new client of the server, merged over the suite's default options. */
+  client(options?: Partial<ChatClientOptions>): ChatClient;
+}
+
+/**
+ * Starts a server before the file's tests and closes it, and every client made through
+ * `client()`, after them.
+ */
+export function useTestServer(defaults: Partial<ChatClientOptions> = {}): SuiteServer {
+  let running: RunningServer | undefined;
+  const clients: ChatClient[] = [];
+  beforeAll(async () => {
+    running = await startServer();
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await running?.close();
+  });
+  const suite: SuiteServer = {
+    get server() {
+      if (!running) throw new Error('the test server is not started yet');
+      return running;
+    },
+    client(options = {}) {
+      const created = newClient(suite.server, { ...defaults, ...options });
+      clients.push(created);
+      return created;
+    },
+  };
+  return suite;
 }

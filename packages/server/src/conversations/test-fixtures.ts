@@ -1,12 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type {
   ClientToServerEvents,
   ConversationSummary,
-  CreateEpochRequest,
   MembershipOpName,
   SendAck,
   ServerToClientEvents,
-  SignedMembershipEntryWire,
   SyncAck,
   SyncRequest,
   WireMessageData,
@@ -40,7 +37,8 @@ export const RELAXED_LIMITS = {
   },
 };
 
-export const b64u = (n: number): string => randomBytes(n).toString('base64url');
+export { b64u, epochRequest, membershipEntry as entry } from '../../test/wire-builders.js';
+import { b64u, epochRequest, membershipEntry as entry } from '../../test/wire-builders.js';
 
 /** A registered user with a live session. */
 export interface ChatUser {
@@ -92,35 +90,6 @@ export async function callOk<T>(
   const json = (await res.json()) as T;
   expect(res.status, JSON.stringify(json)).toBe(status);
   return json;
-}
-
-/** A membership entry with a random signature (and a random `prev` hash unless seq 0). */
-export function entry(
-  conv: string,
-  seq: number,
-  op: MembershipOpName,
-  actor: ChatUser,
-  target: ChatUser,
-  extra: { targetIk?: string; settings?: boolean } = {},
-): SignedMembershipEntryWire {
-  return {
-    entry: {
-      v: 1,
-      suite: 'cs1',
-      conv,
-      seq,
-      prev: seq === 0 ? null : b64u(32),
-      op,
-      target: target.id,
-      targetIk: extra.targetIk ?? target.ik,
-      actor: actor.id,
-      ts: Date.now(),
-      ...(op === 'create' || extra.settings
-        ? { settings: { shareHistory: false, rotateAfterMsgs: 1000, rotateAfterMs: 604_800_000 } }
-        : {}),
-    },
-    sig: b64u(64),
-  };
 }
 
 /** A conversation's state as tests track it. */
@@ -175,45 +144,6 @@ export async function changeMembers(
   const body = entry(conv.id, conv.memberSeq + 1, op, actor, target);
   await callOk(t, actor, `/conversations/${conv.id}/members`, 201, 'POST', body);
   conv.memberSeq++;
-}
-
-/** A well-formed epoch request sealed (with random envelopes) to `members`. */
-export function epochRequest(
-  conv: TestConversation,
-  creator: ChatUser,
-  members: readonly ChatUser[],
-): CreateEpochRequest {
-  const sorted = [...members].sort((x, y) => (x.id < y.id ? -1 : 1));
-  const envelopes = sorted.map((m) => ({ user: m.id, kaId: m.kaId, enc: b64u(32), ct: b64u(48) }));
-  const hash = (enc: string, ct: string) =>
-    createHash('sha256')
-      .update(Buffer.from(enc, 'base64url'))
-      .update(Buffer.from(ct, 'base64url'))
-      .digest('base64url');
-  return {
-    epoch: {
-      record: {
-        v: 1,
-        suite: 'cs1',
-        conv: conv.id,
-        epochId: b64u(16),
-        prevEpochId: conv.epochId,
-        creator: creator.id,
-        memberLogSeq: conv.memberSeq,
-        memberSetHash: b64u(32),
-        createdAt: Date.now(),
-        reason: conv.epochId === null ? 'init' : 'manual',
-        recipients: envelopes.map((e) => ({
-          user: e.user,
-          kaId: e.kaId,
-          envHash: hash(e.enc, e.ct),
-        })),
-      },
-      sig: b64u(64),
-    },
-    envelopes,
-    expectedPrevEpochId: conv.epochId,
-  };
 }
 
 /** Starts a new epoch for the current members (expects 201) and tracks it. */
