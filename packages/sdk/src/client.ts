@@ -20,9 +20,12 @@ import { Conversations } from './conversations/conversations-api.js';
 import { fromB64u } from './crypto/encoding.js';
 import { safetyNumber } from './crypto/safety-number.js';
 import { Users } from './directory/users.js';
+import { checkSearchInput } from './search/search-types.js';
+import type { SearchOptions, SearchResult } from './search/search-types.js';
 import { RealtimeSession } from './sync/realtime-session.js';
 import type { StopReason } from './sync/realtime-session.js';
 import type { ConnectionState } from './transport/connection.js';
+import type { PresenceInfo, RealtimeSettings } from './protocol/realtime.js';
 import type {
   ChangePasswordInput,
   ChatClientEvents,
@@ -88,6 +91,7 @@ export class ChatClient {
   readonly #session: SessionManager;
   readonly #options: ChatClientOptions;
   #realtime: Promise<RealtimeSession> | null = null;
+  #started: RealtimeSession | null = null;
   #connection: ConnectionState = 'offline';
 
   /**
@@ -293,6 +297,80 @@ export class ChatClient {
   }
 
   /**
+   * Searches the signed-in user's messages, on this device: every message this client has
+   * decrypted (received, synced, or loaded with `loadOlder`) is indexed as it arrives and the
+   * index is kept encrypted in `storage`, so it survives reloads. Words match as typed, as the
+   * start of a word (for search as you type) and with a typo in longer words; case, accents
+   * and Arabic/Hebrew vowel signs are ignored; Chinese and Japanese match by character pairs.
+   * Messages of conversations the user left are not found; signing out deletes the index.
+   *
+   * @example
+   * ```ts
+   * const [hit] = await client.search('dinner friday', { limit: 10 });
+   * const conversation = await client.conversations.get(hit.conversationId);
+   * await conversation.loadAround(hit.seq); // history up to the message is now in `messages`
+   * ```
+   * @throws ChatError `unauthorized` when signed out, `invalid_input` for a query over 500
+   *   characters, `unavailable` when the client was created with `search: false`;
+   *   TypeError/RangeError for malformed options.
+   */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    checkSearchInput(query, options);
+    const realtime = await this.#requireRealtime();
+    return realtime.search.search(query, options);
+  }
+
+  /**
+   * Sets this client's presence: `'away'` (idle) or `'online'` (active again). A user with
+   * several tabs or devices is `online` while any of them is, `away` when all are. Browsers
+   * do this by themselves when the page is hidden (`presence.autoAway`).
+   *
+   * @throws ChatError `unauthorized` when signed out, `network_error` when offline.
+   */
+  async setPresence(state: 'online' | 'away'): Promise<void> {
+    if (state !== 'online' && state !== 'away') {
+      throw new TypeError("presence must be 'online' or 'away'");
+    }
+    await (await this.#requireRealtime()).extras.setPresence(state);
+  }
+
+  /**
+   * The last known presence of a user who shares a conversation with you (`null` if unknown;
+   * strangers are never told). Kept current by `presence` events; filled on each connect.
+   */
+  presenceOf(userId: string): PresenceInfo | null {
+    return this.#realtimeNow()?.extras.presenceOf(userId) ?? null;
+  }
+
+  /**
+   * Asks the server for the presence of users (by id). Only people who share a conversation
+   * with you are answered; anyone else is left out.
+   */
+  async fetchPresence(userIds: readonly string[]): Promise<PresenceInfo[]> {
+    return (await this.#requireRealtime()).extras.fetchPresence(userIds);
+  }
+
+  /** Your unread messages over all your conversations (the server's counts). */
+  get unreadTotal(): number {
+    return this.#realtimeNow()?.extras.unreadTotal ?? 0;
+  }
+
+  /** Your privacy settings as the server last confirmed them (`null` before connecting). */
+  get privacy(): RealtimeSettings | null {
+    return this.#realtimeNow()?.extras.settings ?? null;
+  }
+
+  /**
+   * Changes your privacy settings for every device: `hidePresence` (appear offline to
+   * everyone) and `readReceipts` (`false`: send none and see none).
+   *
+   * @throws ChatError `unauthorized` when signed out, `network_error` when offline.
+   */
+  async setPrivacy(settings: Partial<RealtimeSettings>): Promise<RealtimeSettings> {
+    return (await this.#requireRealtime()).extras.updateSettings(settings);
+  }
+
+  /**
    * Opens the realtime socket (with `autoConnect: false`), or reconnects now instead of waiting
    * for the backoff (e.g. when the host knows the network is back).
    *
@@ -358,12 +436,28 @@ export class ChatClient {
         timers: internal.timers,
         backoff: options.reconnect ?? {},
         cachedMessages: options.cachedMessages ?? 200,
+        search: options.search ?? true,
         autoConnect: options.autoConnect ?? true,
+        extras: {
+          settings: {
+            ...(options.presence?.hidden === undefined
+              ? {}
+              : { hidePresence: options.presence.hidden }),
+            ...(options.readReceipts === undefined ? {} : { readReceipts: options.readReceipts }),
+          },
+          autoAway: options.presence?.autoAway ?? true,
+        },
         ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
         ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
       }),
     );
     this.#realtime = started;
+    started.then(
+      (session) => {
+        if (this.#realtime === started) this.#started = session;
+      },
+      () => undefined,
+    );
     started.catch((error: unknown) => {
       if (this.#realtime === started) this.#realtime = null;
       this.#listenerFailed(error, 'session');
@@ -373,12 +467,18 @@ export class ChatClient {
   async #stopRealtime(reason: StopReason): Promise<void> {
     const running = this.#realtime;
     this.#realtime = null;
+    this.#started = null;
     if (running === null) return;
     try {
       await (await running).stop(reason);
     } catch {
       // A session that never started has nothing to stop.
     }
+  }
+
+  /** The running session if it has started (synchronous getters use it). */
+  #realtimeNow(): RealtimeSession | null {
+    return this.#started;
   }
 
   #requireRealtime(): Promise<RealtimeSession> {

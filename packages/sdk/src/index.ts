@@ -20,13 +20,32 @@ export type {
   LoginInput,
   Message,
   MessageStatus,
+  PresenceOptions,
   ProgressCallback,
   RegisterInput,
   SessionState,
+  UnreadChange,
 } from './types.js';
+export type { DeliveryState, MessageReceipts } from './realtime/delivery-state.js';
+export type {
+  MemberReceipt,
+  PresenceInfo,
+  PresenceState,
+  RealtimeSettings,
+  ReceiptEvent,
+  ReceiptType,
+  TypingEvent,
+} from './protocol/realtime.js';
 export { Conversation } from './conversations/conversation.js';
 export type { ConversationMember } from './conversations/conversation.js';
 export { Conversations } from './conversations/conversations-api.js';
+export { Attachment } from './files/attachment.js';
+export type { AttachmentData, AttachmentThumbnailData } from './files/attachment.js';
+export type { DownloadOptions } from './files/download.js';
+export type { FileInput } from './files/file-source.js';
+export type { SendFileOptions } from './files/send-file.js';
+export type { ThumbnailImage } from './files/thumbnail.js';
+export type { UploadProgress } from './files/upload.js';
 export { Users } from './directory/users.js';
 export type { UserKeysInfo } from './directory/users.js';
 export type { TrustStatus } from './directory/trust-manager.js';
@@ -38,6 +57,7 @@ export type {
   SocketFactoryOptions,
 } from './transport/socket-factory.js';
 export { LOCAL_STORE_LABEL } from './sync/encrypted-store.js';
+export type { SearchOptions, SearchResult } from './search/search-types.js';
 export type { KdfWorker, KdfWorkerOption } from './auth/kdf-runner.js';
 export type { StoredSession } from './auth/stored-session.js';
 export { SESSION_KEY } from './auth/stored-session.js';

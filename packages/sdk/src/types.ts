@@ -2,10 +2,11 @@ import type { ChatError } from './errors.js';
 import type { KdfWorkerOption } from './auth/kdf-runner.js';
 import type { Timers } from './auth/timers.js';
 import type { Conversation } from './conversations/conversation.js';
-import type { AttachmentDescriptor } from './crypto/attachment-descriptor.js';
+import type { Attachment } from './files/attachment.js';
 import type { DecryptFailureReason } from './crypto/decrypt-result.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import type { ErrorCode } from './protocol/errors.js';
+import type { PresenceInfo, ReceiptEvent, TypingEvent } from './protocol/realtime.js';
 import type { LocalStore } from './store/local-store.js';
 import type { BackoffOptions } from './transport/backoff.js';
 import type { ConnectionState } from './transport/connection.js';
@@ -51,8 +52,11 @@ export interface Message {
   readonly sender: string;
   /** The text; empty for an undecryptable message. */
   readonly text: string;
-  /** Files attached (their keys and hashes, from inside the encrypted message). */
-  readonly attachments: readonly AttachmentDescriptor[];
+  /**
+   * Files attached (name, type, size, and the key and hash from inside the encrypted
+   * message); `attachment.download()` fetches, decrypts and verifies one.
+   */
+  readonly attachments: readonly Attachment[];
   /** Server time of storage in epoch ms; for a message not yet stored, when it was written. */
   readonly ts: number;
   /** Position in the conversation's log; `null` until the server stored it. */
@@ -99,6 +103,34 @@ export interface ChatClientEvents {
   conversation: Conversation;
   /** A contact's identity key changed; see {@link IdentityChange}. */
   'identity-changed': IdentityChange;
+  /** Someone who shares a conversation with you went online, away or offline. */
+  presence: PresenceInfo;
+  /** Someone started or stopped typing in one of your conversations. */
+  typing: TypingEvent;
+  /** A member's delivery or read cursor moved (read ones only if both sides share them). */
+  receipt: ReceiptEvent;
+  /** Your unread count in a conversation changed; `total` is over all your conversations. */
+  unread: UnreadChange;
+}
+
+/** Payload of `unread`. */
+export interface UnreadChange {
+  readonly conversationId: string;
+  /** Unread messages in the conversation (the server's count). */
+  readonly count: number;
+  /** Unread messages over all the user's conversations. */
+  readonly total: number;
+}
+
+/** Presence options of `new ChatClient(...)`. */
+export interface PresenceOptions {
+  /**
+   * Appear offline (with no last-seen time) to everyone. Unset keeps the account's setting
+   * (stored on the server, shared by all devices); `client.setPrivacy()` changes it later.
+   */
+  hidden?: boolean;
+  /** Report `away` while the page is hidden (browsers only). Default `true`. */
+  autoAway?: boolean;
 }
 
 /** Argon2id cost for new accounts and password changes. Each defaults as documented. */
@@ -150,11 +182,25 @@ export interface ChatClientOptions {
   reconnect?: BackoffOptions;
   /** How long to wait for the server to acknowledge a socket event. Default 15 000 ms. */
   ackTimeoutMs?: number;
+  /** Presence: hide it, automatic away. See {@link PresenceOptions}. */
+  presence?: PresenceOptions;
+  /**
+   * Share read receipts (and see others'). `false` turns them off for the account: the
+   * user sends none and sees none. Unset keeps the account's setting (default on).
+   */
+  readReceipts?: boolean;
   /**
    * Decrypted messages kept per conversation in `storage` (encrypted at rest), so a reload
    * shows recent history at once. Default 200; 0 keeps none.
    */
   cachedMessages?: number;
+  /**
+   * Index decrypted messages for `client.search()`, in memory (about 1.4 KB per message) and
+   * in `storage` (encrypted). `false` (e.g. for a bot that reads a stream of messages) indexes
+   * nothing, deletes an index left from before, and makes `search()` fail with `unavailable`.
+   * Default `true`.
+   */
+  search?: boolean;
 }
 
 /** Arguments of `conversations.create()`. */

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '@parley/server';
 import type { ParleyServer } from '@parley/server';
@@ -106,7 +106,10 @@ describe('zero knowledge of the server', () => {
     laptop.close();
     await server.close();
 
-    const files = await readdir(dataDir);
+    // Every file under the data folder, including the files/ tree of encrypted blobs.
+    const files = (await readdir(dataDir, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(dataDir, join(entry.parentPath, entry.name)));
     expect(files).toEqual(expect.arrayContaining(['parley.db', 'audit.log']));
     const haystacks: Array<[string, Buffer]> = [['server log', Buffer.from(log.text)]];
     for (const file of files) haystacks.push([file, await readFile(join(dataDir, file))]);

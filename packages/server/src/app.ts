@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Express, Request } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import swaggerUiDist from 'swagger-ui-dist';
 import type { AppContext } from './app-context.js';
 import { createApi } from './http/api.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
@@ -14,10 +15,17 @@ import { httpMetricsMiddleware } from './observability/metrics.js';
 import { createAuthenticator, registerAuthRoutes } from './auth/index.js';
 import { registerConversationRoutes } from './conversations/index.js';
 import { registerDirectoryRoutes } from './directory/index.js';
+import { registerFileRoutesAndMetrics } from './files/index.js';
 import { registerHistoryRoutes } from './messages/index.js';
 import { SERVER_VERSION } from './version.js';
+import { widgetAssets } from './widget/widget-assets.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+// The folder only: importing `swagger-ui-dist` itself would load (and keep in memory) its
+// 1.4 MB browser bundle in the server process, for nothing.
+const SWAGGER_UI_DIR = dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Lifecycle state read by `/ready`. */
@@ -33,8 +41,18 @@ function corsOrigin(allowed: readonly string[]) {
   };
 }
 
+/** Options of {@link createApp} that are not configuration. */
+export interface AppOptions {
+  /** Folder of the widget bundle; see `ServerOptions.widgetDir`. */
+  widgetDir?: string;
+}
+
 /** Builds the Express application: headers, logging, metrics, health, the API and its document. */
-export function createApp(ctx: AppContext, readiness: Readiness): Express {
+export function createApp(
+  ctx: AppContext,
+  readiness: Readiness,
+  options: AppOptions = {},
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
@@ -95,10 +113,11 @@ export function createApp(ctx: AppContext, readiness: Readiness): Express {
   });
 
   const api = createApi({ authenticate: createAuthenticator(ctx) });
-  registerAuthRoutes(api, ctx);
+  registerAuthRoutes(api, ctx, ctx.cluster ? { limiterFactory: ctx.cluster.counters } : {});
   registerDirectoryRoutes(api, ctx);
   registerConversationRoutes(api, ctx);
   registerHistoryRoutes(api, ctx);
+  registerFileRoutesAndMetrics(api, ctx);
   app.use(
     '/api/v1',
     cors({ origin: corsOrigin(ctx.config.allowedOrigins), maxAge: 600 }),
@@ -115,7 +134,9 @@ export function createApp(ctx: AppContext, readiness: Readiness): Express {
     if (req.path === '/docs') res.redirect(301, '/docs/');
     else next();
   });
-  app.use('/docs/assets', express.static(swaggerUiDist.getAbsoluteFSPath(), { index: false }));
+  app.use('/docs/assets', express.static(SWAGGER_UI_DIR, { index: false }));
+  // The <chat-widget> script-tag bundle from @parley/widgets (built before the server).
+  app.use(widgetAssets(options.widgetDir ? { dir: options.widgetDir } : {}));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', extensions: ['html'] }));
 
   app.use(notFoundHandler);

@@ -1,13 +1,20 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { ConfigError, SETTING_NAMES, configFromEnv, parseConfig } from './config.js';
+import { FlagError, readFlags } from './cli-flags.js';
+import { ConfigError, configFromEnv, parseConfig } from './config.js';
 import type { ServerConfigInput } from './config.js';
+import { isOperatorCommand } from './ops/commands.js';
 import { createServer } from './server.js';
 import { SERVER_VERSION } from './version.js';
 
 const HELP = `parley-server ${SERVER_VERSION} — the Parley reference server
 
-Usage: parley-server [options]
+Usage: parley-server [options]            run the server
+       parley-server <command> [options]  operator commands:
+  backup <file>     online, consistent copy of the SQLite database (safe while serving)
+  restore <file>    replace the database with a backup (the server must be stopped)
+  doctor            check configuration, data folder, TLS files, Redis and PostgreSQL
+  seed              create demo users and conversations on a running server (--url)
+  Run parley-server <command> --help for its options.
 
 Options (each also read from the environment variable shown; flags win):
   --port <n>               PORT             TCP port (default 3000; 0 picks a free one)
@@ -20,57 +27,46 @@ Options (each also read from the environment variable shown; flags win):
   --tls-cert <file>        TLS_CERT         PEM certificate: serve HTTPS (TLS 1.3 minimum)
   --tls-key <file>         TLS_KEY          PEM private key for --tls-cert
   --log-level <level>      LOG_LEVEL        fatal|error|warn|info|debug|trace|silent (default info)
+  --retention-days <n>     RETENTION_DAYS   delete encrypted messages older than n days (default: keep)
   -h, --help                                show this help
   -v, --version                             print the version
 
 Other environment settings: TRUST_PROXY, MAX_JSON_BYTES, ACCESS_TOKEN_TTL_SEC,
-REFRESH_TOKEN_TTL_SEC, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER. A wrong value is reported by name and the server exits with status 2.
+REFRESH_TOKEN_TTL_SEC, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER, DATABASE_POOL_SIZE,
+DATABASE_SCHEMA, REDIS_PREFIX (several nodes: docs/scaling.md). A wrong value is reported by name and the server exits with status 2.
 `;
-
-const FLAG_TO_KEY: Record<string, string> = Object.fromEntries(
-  Object.entries(SETTING_NAMES)
-    .filter(([, names]) => names.flag)
-    .map(([key, names]) => [String(names.flag).slice(2), key]),
-);
 
 function fail(message: string): never {
   process.stderr.write(`parley-server: ${message}\n\nRun parley-server --help for the options.\n`);
   process.exit(2);
 }
 
-function readFlags(argv: string[]): { input: ServerConfigInput; help: boolean; version: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean', short: 'v' },
-  };
-  for (const flag of Object.keys(FLAG_TO_KEY)) options[flag] = { type: 'string' };
-  let values: Record<string, string | boolean | undefined>;
+function readServerFlags(argv: string[]): {
+  input: ServerConfigInput;
+  help: boolean;
+  version: boolean;
+} {
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    const { input, extra } = readFlags(argv, {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    });
+    return { input, help: extra.help === true, version: extra.version === true };
   } catch (err) {
-    fail(err instanceof Error ? err.message : String(err));
+    if (err instanceof FlagError) fail(err.message);
+    throw err;
   }
-  const input: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
-    const value = values[flag];
-    if (typeof value !== 'string') continue;
-    input[key] =
-      key === 'allowedOrigins'
-        ? value
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : value;
-  }
-  return {
-    input: input as ServerConfigInput,
-    help: values.help === true,
-    version: values.version === true,
-  };
 }
 
 async function main(): Promise<void> {
-  const { input, help, version } = readFlags(process.argv.slice(2));
+  const [command, ...rest] = process.argv.slice(2);
+  if (command !== undefined && isOperatorCommand(command)) {
+    // Operator commands live in ops/ and are loaded only when asked for.
+    const { runOperatorCommand } = await import('./ops/index.js');
+    process.exitCode = await runOperatorCommand(command, rest);
+    return;
+  }
+  const { input, help, version } = readServerFlags(process.argv.slice(2));
   if (help) {
     process.stdout.write(HELP);
     return;

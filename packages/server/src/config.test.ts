@@ -62,6 +62,30 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the file settings from UPLOAD_* and names a wrong one', () => {
+    const config = parseConfig(
+      configFromEnv({
+        UPLOAD_MAX_BYTES: '1048576',
+        UPLOAD_QUOTA_BYTES: '10485760',
+        UPLOAD_ALLOWED_TYPES: 'image/*, application/pdf',
+        UPLOAD_GRACE_SEC: '600',
+      }),
+    );
+    expect(config.files).toMatchObject({
+      maxUploadBytes: 1_048_576,
+      quotaBytes: 10_485_760,
+      allowedTypes: ['image/*', 'application/pdf'],
+      graceSec: 600,
+    });
+    expect(parseConfig({}).files.allowedTypes).toContain('application/pdf');
+    expect(() => parseConfig(configFromEnv({ UPLOAD_ALLOWED_TYPES: 'text/html;x' }))).toThrow(
+      /^\s*- UPLOAD_ALLOWED_TYPES: /m,
+    );
+    expect(() => parseConfig(configFromEnv({ UPLOAD_MAX_BYTES: 'lots' }))).toThrow(
+      /^\s*- UPLOAD_MAX_BYTES: /m,
+    );
+  });
+
   it('rejects a port out of range, a half TLS setup and a non-postgres DATABASE_URL', () => {
     expect(() => parseConfig({ port: 70_000 })).toThrow(/PORT/);
     expect(() => parseConfig({ tlsCert: '/tmp/cert.pem' })).toThrow(/TLS_CERT and TLS_KEY/);

@@ -7,6 +7,7 @@ import {
   conversationConfigSchema,
 } from './conversations/conversation-config.js';
 import { DEFAULT_REALTIME_CONFIG, realtimeConfigSchema } from './realtime/realtime-config.js';
+import { DEFAULT_FILES_CONFIG, FILES_ENV, filesConfigSchema } from './files/files-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -39,11 +40,26 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (unset means SQLite in DATA_DIR)')
       .optional(),
+    /** Most PostgreSQL connections this process opens. Env `DATABASE_POOL_SIZE`. Default 10. */
+    databasePoolSize: positiveInt.max(1000).default(10),
+    /**
+     * PostgreSQL schema to use (created if missing). Env `DATABASE_SCHEMA`. Default: the
+     * server's default (`public`). Lets several deployments (or test runs) share one database.
+     */
+    databaseSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier (a-z, 0-9, _)')
+      .optional(),
     /** Unset: single node. `redis://`: cross-node fan-out (scale-out issue). */
     redisUrl: z
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
       .optional(),
+    /** Prefix of every Redis key and channel. Env `REDIS_PREFIX`. Default `parley:`. */
+    redisPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 : _ . -')
+      .default('parley:'),
     /** The URL people reach this server at, for links and the API document. */
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** Sites allowed to call the API from a browser (CORS, socket origin check). */
@@ -69,6 +85,19 @@ export const configSchema = z
     realtime: realtimeConfigSchema.default(DEFAULT_REALTIME_CONFIG),
     /** Conversation and directory API: group size, key count, page size, per-user rate. */
     conversations: conversationConfigSchema.default(DEFAULT_CONVERSATION_CONFIG),
+    /** File attachments: upload size, per-user quota, allowed types, cleanup grace, upload rate. */
+    files: filesConfigSchema.default(() => filesConfigSchema.parse(DEFAULT_FILES_CONFIG)),
+    /**
+     * Keep encrypted messages for this many days, then delete them (membership entries and
+     * epochs stay). Unset: keep forever. Env `RETENTION_DAYS`, flag `--retention-days`.
+     */
+    retentionDays: positiveInt.max(36_500).optional(),
+    /** How often the retention job runs, in milliseconds. Default one hour. */
+    retentionSweepMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(60 * 60 * 1000),
     /** Milliseconds to wait for requests to finish on SIGTERM before closing anyway. */
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
   })
@@ -97,12 +126,16 @@ export const SETTING_NAMES: Readonly<Record<string, { env: string; flag?: string
   host: { env: 'HOST', flag: '--host' },
   dataDir: { env: 'DATA_DIR', flag: '--data-dir' },
   databaseUrl: { env: 'DATABASE_URL', flag: '--database-url' },
+  databasePoolSize: { env: 'DATABASE_POOL_SIZE' },
+  databaseSchema: { env: 'DATABASE_SCHEMA' },
   redisUrl: { env: 'REDIS_URL', flag: '--redis-url' },
+  redisPrefix: { env: 'REDIS_PREFIX' },
   publicUrl: { env: 'PUBLIC_URL', flag: '--public-url' },
   allowedOrigins: { env: 'ALLOWED_ORIGINS', flag: '--allowed-origins' },
   tlsCert: { env: 'TLS_CERT', flag: '--tls-cert' },
   tlsKey: { env: 'TLS_KEY', flag: '--tls-key' },
   logLevel: { env: 'LOG_LEVEL', flag: '--log-level' },
+  retentionDays: { env: 'RETENTION_DAYS', flag: '--retention-days' },
   trustProxy: { env: 'TRUST_PROXY' },
   maxJsonBytes: { env: 'MAX_JSON_BYTES' },
   accessTokenTtlSec: { env: 'ACCESS_TOKEN_TTL_SEC' },
@@ -112,6 +145,10 @@ export const SETTING_NAMES: Readonly<Record<string, { env: string; flag?: string
 function describeKey(key: string, rest: string[] = []): string {
   if (key === 'realtime' && rest.length === 1) {
     const variable = Object.entries(REALTIME_ENV).find(([, k]) => k === rest[0])?.[0];
+    if (variable) return variable;
+  }
+  if (key === 'files' && rest.length >= 1) {
+    const variable = Object.entries(FILES_ENV).find(([, k]) => k === rest[0])?.[0];
     if (variable) return variable;
   }
   const names = SETTING_NAMES[key];
@@ -126,7 +163,8 @@ export function parseConfig(input: ServerConfigInput): ServerConfig {
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const [head, ...rest] = issue.path.map(String);
-        const special = head === 'realtime' ? describeKey(head, rest) : undefined;
+        const special =
+          head === 'realtime' || head === 'files' ? describeKey(head, rest) : undefined;
         const name =
           special !== undefined && special !== head
             ? special
@@ -166,6 +204,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     if (raw !== undefined && raw !== '') realtime[key] = Number(raw);
   }
   if (Object.keys(realtime).length > 0) out.realtime = realtime;
+  const files: Record<string, unknown> = {};
+  for (const [variable, key] of Object.entries(FILES_ENV)) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    files[key] =
+      key === 'allowedTypes'
+        ? raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : Number(raw);
+  }
+  if (Object.keys(files).length > 0) out.files = files;
   return out as ServerConfigInput;
 }
 

@@ -8,4 +8,6 @@ export { ConfigError, configFromEnv, configSchema, parseConfig } from './config.
 export type { ServerConfig, ServerConfigInput } from './config.js';
 export { ApiError } from './http/api-error.js';
 export type { Store } from './store/store.js';
+export { BlobNotFoundError, createFsBlobStore } from './files/index.js';
+export type { BlobStore, BlobWriter } from './files/index.js';
 export { SERVER_VERSION } from './version.js';

@@ -4,9 +4,13 @@ import type { KdfRequest, KdfResponse } from './kdf-messages.js';
 
 /** The part of a `Worker` the runner uses, so hosts and tests can supply their own. */
 export interface KdfWorker {
+  /** Starts a derivation. */
   postMessage(message: KdfRequest): void;
+  /** Stops the worker. */
   terminate(): void;
+  /** Receives progress and the result. */
   onmessage: ((event: MessageEvent) => unknown) | null;
+  /** Receives a failure of the worker itself. */
   onerror: ((event: ErrorEvent) => unknown) | null;
 }
 

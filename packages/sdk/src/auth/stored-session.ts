@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { b64uBytes, userId } from '../protocol/auth.js';
 import type { LocalStore } from '../store/local-store.js';
 

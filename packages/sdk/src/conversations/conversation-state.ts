@@ -122,11 +122,13 @@ export class ConversationState {
   /**
    * Applies events of the log in `seq` order, dropping duplicates and stopping at a gap.
    *
+   * @param historyStart - From a server listing (sync, history page): the log is complete from
+   *   this `seq`; holes below it were left by the server's retention policy and are skipped.
    * @returns `'gap'` when an event after `lastSeq + 1` arrived (sync from `window.lastSeq`).
    */
-  async apply(events: readonly LogEvent[]): Promise<ApplyOutcome> {
+  async apply(events: readonly LogEvent[], historyStart?: number): Promise<ApplyOutcome> {
     await this.ensureReady();
-    return this.#exclusive(() => this.#applyInOrder(events));
+    return this.#exclusive(() => this.#applyInOrder(events, true, historyStart));
   }
 
   /**
@@ -253,16 +255,22 @@ export class ConversationState {
     const first = page.events[0]?.seq;
     if (first === undefined) return;
     this.#window = { firstSeq: first, lastSeq: first - 1 };
-    await this.#applyInOrder(page.events, false);
+    await this.#applyInOrder(page.events, false, page.historyStart);
   }
 
-  async #applyInOrder(events: readonly LogEvent[], announce = true): Promise<ApplyOutcome> {
+  async #applyInOrder(
+    events: readonly LogEvent[],
+    announce = true,
+    historyStart?: number,
+  ): Promise<ApplyOutcome> {
     const sorted = [...events].sort((a, b) => a.seq - b.seq);
     let outcome: ApplyOutcome = 'applied';
     let changed = false;
     for (const event of sorted) {
       if (event.conversationId !== this.id || event.seq <= this.#window.lastSeq) continue;
-      if (event.seq > this.#window.lastSeq + 1) {
+      // A hole is a gap to heal unless the server said retention deleted what was there.
+      const expired = historyStart !== undefined && event.seq <= historyStart;
+      if (event.seq > this.#window.lastSeq + 1 && !expired) {
         outcome = 'gap';
         break;
       }

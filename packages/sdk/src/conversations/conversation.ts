@@ -1,6 +1,13 @@
+import type { FileInput } from '../files/file-source.js';
+import type { SendFileOptions } from '../files/send-file.js';
 import type { ConversationKind } from '../protocol/conversations.js';
 import type { Message } from '../types.js';
 import type { ConversationState } from './conversation-state.js';
+import type { MemberReceipt } from '../protocol/realtime.js';
+import { deliveryStateOf, receiptsOf } from '../realtime/delivery-state.js';
+import type { DeliveryState, MessageReceipts } from '../realtime/delivery-state.js';
+import type { RealtimeExtras } from '../realtime/realtime-extras.js';
+import { loadAround } from './load-around.js';
 
 /** A member of a conversation, from its verified membership log. */
 export interface ConversationMember {
@@ -12,12 +19,17 @@ export interface ConversationMember {
 /** What a {@link Conversation} asks the signed-in session to do; not public. */
 export interface ConversationActions {
   send(state: ConversationState, text: string): Promise<Message>;
+  sendFile(state: ConversationState, file: FileInput, options?: SendFileOptions): Promise<Message>;
   retry(state: ConversationState, id: string): Promise<Message>;
   loadOlder(state: ConversationState, limit?: number): Promise<number>;
   addMember(state: ConversationState, user: string): Promise<void>;
   removeMember(state: ConversationState, user: string): Promise<void>;
   leave(state: ConversationState): Promise<void>;
   rotateKey(state: ConversationState): Promise<void>;
+  markRead(state: ConversationState, upToSeq?: number): Promise<void>;
+  setTyping(state: ConversationState, typing: boolean): void;
+  /** Presence, typing, receipts and unread counts. */
+  readonly extras: RealtimeExtras;
 }
 
 /**
@@ -77,9 +89,68 @@ export class Conversation {
     return this.#state.timeline.messages;
   }
 
-  /** Unread messages. Always 0 until read receipts land. */
+  /**
+   * Your unread messages here, as the server counts them: messages of others (text and
+   * files, not edits, reactions or deletions) after your read cursor, minus deleted ones. The
+   * same on every tab and device; 0 once you left. Changes are announced by `subscribe` and by
+   * the client's `unread` event.
+   */
   get unreadCount(): number {
-    return 0;
+    return this.#actions.extras.unreadOf(this.#state);
+  }
+
+  /** Members typing right now (user ids; never you). */
+  get typing(): readonly string[] {
+    return this.#actions.extras.typingIn(this.id);
+  }
+
+  /**
+   * Every member's delivery and read cursors (`readSeq` is `null` when they, or you, turned
+   * read receipts off). Loaded in the background on first use; `subscribe` hears updates.
+   */
+  get receipts(): ReadonlyMap<string, MemberReceipt> {
+    return this.#actions.extras.receiptsIn(this.id);
+  }
+
+  /**
+   * Where one of your messages is: `pending` → `sent` → `delivered` → `read` (or `failed`).
+   * In a group, `delivered` and `read` mean every other member; see {@link receiptsFor}.
+   */
+  deliveryState(message: Message): DeliveryState {
+    return deliveryStateOf(message, this.receipts, this.#me(), this.#memberIds());
+  }
+
+  /** Which other members have a device that stored `message`, and which read it. */
+  receiptsFor(message: Message): MessageReceipts {
+    return receiptsOf(message, this.receipts, this.#me(), this.#memberIds());
+  }
+
+  /**
+   * Marks the conversation read up to `upToSeq` (default: the newest event you have). Moves
+   * your read cursor (never back), updates unread counts on all your devices, and, unless
+   * you turned read receipts off, tells the other members. Offline, it is sent on reconnect.
+   *
+   * @throws RangeError for a negative or fractional `upToSeq`.
+   */
+  markRead(upToSeq?: number): Promise<void> {
+    return this.#actions.markRead(this.#state, upToSeq);
+  }
+
+  /**
+   * Tells the other members you are typing (`true`, on each keystroke) or stopped (`false`,
+   * e.g. the box was cleared or the message sent). Throttled: the server hears at most one
+   * `true` every 2.5 s, and the indicator ends by itself a few seconds after the last one.
+   */
+  setTyping(typing = true): void {
+    this.#actions.setTyping(this.#state, typing);
+  }
+
+  #me(): string {
+    return this.#actions.extras.me;
+  }
+
+  #memberIds(): string[] {
+    return this.members.map((m) => m.userId);
   }
 
   /** Whether older messages can be fetched with {@link loadOlder}. */
@@ -105,6 +176,34 @@ export class Conversation {
   }
 
   /**
+   * Sends a file, end-to-end encrypted: checks its size and type (sniffed from the bytes, not
+   * the name) against the server's limits, removes EXIF and other metadata from JPEGs, makes a
+   * thumbnail of an image (browsers; pass `thumbnail` in Node), encrypts it in chunks as it
+   * streams and uploads it (with `onProgress`, cancel by `signal`, retries of a failed upload
+   * for a Blob or bytes), then sends the message carrying its key, hash, name, type and size.
+   * The message then behaves like `send()`'s: pending, then sent.
+   *
+   * @param file - A `File`/`Blob`, bytes, a web `ReadableStream` or a Node stream (give
+   *   `size`, and `name`/`type` where the input cannot say).
+   * @throws ChatError `invalid_input`, `unsupported_media_type` (refused type, or bytes that
+   *   contradict the declared type), `payload_too_large`, `quota_exceeded`, `rate_limited`,
+   *   `network_error`; the signal's reason when cancelled.
+   *
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * await conversation.sendFile(input.files[0], {
+   *   caption: 'Our trip',
+   *   onProgress: ({ loaded, total }) => bar.value = loaded / total,
+   *   signal: controller.signal,
+   * });
+   * ```
+   */
+  sendFile(file: FileInput, options?: SendFileOptions): Promise<Message> {
+    return this.#actions.sendFile(this.#state, file, options);
+  }
+
+  /**
    * Sends a `failed` message again.
    *
    * @param id - The message's `id` or `clientMsgId`.
@@ -123,6 +222,18 @@ export class Conversation {
    */
   loadOlder(limit?: number): Promise<number> {
     return this.#actions.loadOlder(this.#state, limit);
+  }
+
+  /**
+   * Loads history pages until the message at log position `seq` is in {@link messages}, with
+   * a few before it: how to open a search result (`client.search()` gives its `seq`) or a link
+   * to a message. Then scroll to it by its id.
+   *
+   * @returns The message at `seq`, or `undefined` when there is none to show there.
+   * @throws RangeError for a `seq` that is not a positive integer; ChatError from loading.
+   */
+  loadAround(seq: number): Promise<Message | undefined> {
+    return loadAround(this.#state, seq, (limit) => this.loadOlder(limit));
   }
 
   /**

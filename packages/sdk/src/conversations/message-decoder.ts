@@ -1,6 +1,7 @@
 import type { DecryptFailureReason } from '../crypto/decrypt-result.js';
 import type { MessageBodies } from '../crypto/message-body.js';
 import { decryptMessage } from '../crypto/messages.js';
+import { attachmentOf } from '../files/attachment.js';
 import type { MessageEvent } from '../protocol/conversations.js';
 import type { Message } from '../types.js';
 import type { ConversationContext } from './context.js';
@@ -60,7 +61,7 @@ export async function decodeMessageEvent(
       return { ...sent, text: (result.body as MessageBodies['text']).text };
     case 'attachment': {
       const body = result.body as MessageBodies['attachment'];
-      return { ...sent, text: body.text ?? '', attachments: [body.attachment] };
+      return { ...sent, text: body.text ?? '', attachments: [attachmentOf(body, ctx)] };
     }
     default:
       return null;

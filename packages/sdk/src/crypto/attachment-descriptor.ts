@@ -11,6 +11,7 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
 /** Smallest and largest accepted chunk sizes. */
 export const MIN_CHUNK_SIZE = 1024;
+/** Largest accepted chunk size (4 MiB). */
 export const MAX_CHUNK_SIZE = 4 * 1024 * 1024;
 
 /** Longest MIME type and file name a descriptor may carry. */

@@ -10,7 +10,7 @@
  * domain-separation label (`LABELS`).
  *
  * Primitives sit behind {@link CryptoProvider}, implemented by WebCrypto (native, fast) and
- * @noble (portable); `getCryptoProvider()` picks one by feature detection. Both give
+ * `@noble` (portable); `getCryptoProvider()` picks one by feature detection. Both give
  * byte-identical results and accept exactly the same signatures.
  *
  * Errors: data problems throw {@link CryptoError} with a stable `code`; programmer mistakes

@@ -17,8 +17,43 @@ export interface MessageBodies {
   readonly reaction: { readonly target: string; readonly emoji: string; readonly remove?: boolean };
   /** Deletes `target` (a msgId of the same sender, or any message for an admin). */
   readonly delete: { readonly target: string };
-  /** A file: its key, hash and size travel here, the ciphertext separately. */
-  readonly attachment: { readonly attachment: AttachmentDescriptor; readonly text?: string };
+  /**
+   * A file: its key, hash and size travel here, the ciphertext separately (uploaded under
+   * `fileId`). An image may carry a thumbnail, encrypted and uploaded like the file.
+   */
+  readonly attachment: {
+    readonly attachment: AttachmentDescriptor;
+    readonly text?: string;
+    /** The server's id of the uploaded ciphertext. */
+    readonly fileId?: string;
+    readonly thumbnail?: ThumbnailBody;
+  };
+}
+
+/** A thumbnail of an image attachment: a small encrypted image of its own. */
+export interface ThumbnailBody {
+  readonly attachment: AttachmentDescriptor;
+  readonly fileId: string;
+  /** Pixel size of the thumbnail. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Largest thumbnail side in pixels accepted in a body. */
+export const MAX_THUMBNAIL_SIDE = 1024;
+
+const isSide = (v: unknown): boolean =>
+  Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= MAX_THUMBNAIL_SIDE;
+
+function isThumbnail(value: unknown): value is ThumbnailBody {
+  return (
+    isRecord(value) &&
+    hasOnly(value, ['attachment', 'fileId', 'width', 'height']) &&
+    isAttachmentDescriptor(value.attachment) &&
+    isB64uOfLength(value.fileId, 16) &&
+    isSide(value.width) &&
+    isSide(value.height)
+  );
 }
 
 /** A message content type. */
@@ -71,9 +106,11 @@ export function isMessageBody<C extends MessageCtype>(
       return hasOnly(value, ['target']) && isTarget(value.target);
     case 'attachment':
       return (
-        hasOnly(value, ['attachment', 'text']) &&
+        hasOnly(value, ['attachment', 'text', 'fileId', 'thumbnail']) &&
         isAttachmentDescriptor(value.attachment) &&
-        (value.text === undefined || isText(value.text))
+        (value.text === undefined || isText(value.text)) &&
+        (value.fileId === undefined || isB64uOfLength(value.fileId, 16)) &&
+        (value.thumbnail === undefined || isThumbnail(value.thumbnail))
       );
     default:
       return false;

@@ -33,7 +33,7 @@ export function paddedLength(length: number): number {
 /**
  * Pads `body` to its bucket: `body ‖ 0x80 ‖ 0x00…`.
  *
- * @throws RangeError if `body` is larger than {@link MAX_PADDED_BODY}.
+ * @throws RangeError if `body` is larger than `MAX_PADDED_BODY`.
  */
 export function pad(body: Uint8Array): Uint8Array {
   if (body.length > MAX_PADDED_BODY) {

@@ -1,6 +1,6 @@
 /**
  * The primitives cs1 needs, behind one interface with two implementations: WebCrypto (native,
- * fast; Node 20 and current browsers) and @noble (portable fallback). Both must give
+ * fast; Node 20 and current browsers) and `@noble` (portable fallback). Both must give
  * byte-identical results on every vector and interoperate. Everything above this file (HPKE,
  * bundles, epochs, messages, attachments) is written against this interface only.
  *
@@ -13,8 +13,11 @@ export interface CryptoProvider {
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
 
+  /** SHA-256 of `data`. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
+  /** SHA-512 of `data`. */
   sha512(data: Uint8Array): Promise<Uint8Array>;
+  /** HMAC-SHA256 of `data` under `key`. */
   hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
 
   /** HKDF-SHA256 (RFC 5869). `salt` undefined means a zero-filled salt of hash length. */

@@ -22,7 +22,7 @@ export interface TrustManagerOptions {
   usernameOf: (userId: string) => string | null;
 }
 
-/** What {@link TrustManager.observe} concluded about a key. */
+/** What the trust store concluded about a contact's identity key (`TrustManager.observe`). */
 export type TrustStatus = 'new' | 'trusted' | 'changed';
 
 /**

@@ -1,9 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES } from '../protocol/errors.js';
 import type { ErrorCode } from '../protocol/errors.js';
 import { conversationId, wireMessage } from '../protocol/conversations.js';
 import type { WireMessageData } from '../protocol/conversations.js';
 import { clientMsgId } from '../protocol/realtime.js';
+import { fileId } from '../protocol/files.js';
+import { isMessageBody } from '../crypto/message-body.js';
+import type { MessageBodies } from '../crypto/message-body.js';
 import type { JsonValue } from '../store/local-store.js';
 import type { EncryptedStore } from '../sync/encrypted-store.js';
 
@@ -26,6 +29,10 @@ export interface OutboxItem {
   readonly error?: ErrorCode;
   /** Times the server refused it with a retryable conflict. */
   readonly attempts: number;
+  /** For a file: the message body (descriptor, file id, caption); `text` is then the caption. */
+  readonly attachment?: MessageBodies['attachment'];
+  /** The uploaded files the message references (sent next to the ciphertext). */
+  readonly fileIds?: readonly string[];
 }
 
 const itemSchema = z.object({
@@ -37,6 +44,10 @@ const itemSchema = z.object({
   state: z.enum(['pending', 'failed']),
   error: z.enum(ERROR_CODES).optional(),
   attempts: z.number().int().min(0),
+  attachment: z
+    .custom<MessageBodies['attachment']>((v) => isMessageBody('attachment', v))
+    .optional(),
+  fileIds: z.array(fileId).optional(),
 });
 const outboxSchema = z.object({ v: z.literal(1), items: z.array(z.unknown()) });
 

@@ -4,6 +4,8 @@ import type { ConversationState } from '../conversations/conversation-state.js';
 import { ensureSendEpoch } from '../conversations/epoch-rotation.js';
 import { utf8 } from '../crypto/encoding.js';
 import { encryptMessage } from '../crypto/messages.js';
+import type { MessageBodies } from '../crypto/message-body.js';
+import { attachmentOf } from '../files/attachment.js';
 import { paddedLength } from '../crypto/padding.js';
 import { ChatError } from '../errors.js';
 import { MAX_BOX_BYTES } from '../protocol/conversations.js';
@@ -67,16 +69,35 @@ export class Sender {
    */
   async enqueue(state: ConversationState, text: string): Promise<Message> {
     checkText(text);
+    return this.#enqueue(state, { text });
+  }
+
+  /**
+   * Like {@link enqueue} for a file already uploaded: the message carries its descriptor and
+   * references `fileIds` so the server lets the members download them.
+   */
+  async enqueueAttachment(
+    state: ConversationState,
+    attachment: MessageBodies['attachment'],
+    fileIds: readonly string[],
+  ): Promise<Message> {
+    return this.#enqueue(state, { text: attachment.text ?? '', attachment, fileIds });
+  }
+
+  async #enqueue(
+    state: ConversationState,
+    content: Pick<OutboxItem, 'text' | 'attachment' | 'fileIds'>,
+  ): Promise<Message> {
     if (state.left) throw new ChatError('forbidden', 'You are no longer in this conversation');
     const { ctx } = this.#o;
     const item: OutboxItem = {
       clientMsgId: newClientMsgId(ctx.now()),
       conversationId: state.id,
-      text,
       createdAt: ctx.now(),
       wire: null,
       state: 'pending',
       attempts: 0,
+      ...content,
     };
     await this.#o.outbox.put(item);
     const done = this.#wait(item.clientMsgId);
@@ -164,7 +185,12 @@ export class Sender {
       const wire = item.wire ?? (await this.#encrypt(state, item));
       const ack = await this.#o.connection.request(
         'send',
-        { conversationId: item.conversationId, clientMsgId: item.clientMsgId, message: wire },
+        {
+          conversationId: item.conversationId,
+          clientMsgId: item.clientMsgId,
+          message: wire,
+          ...(item.fileIds?.length ? { fileIds: [...item.fileIds] } : {}),
+        },
         sendAck,
       );
       if (ack.ok) {
@@ -200,11 +226,13 @@ export class Sender {
   async #encrypt(state: ConversationState, item: OutboxItem) {
     const { ctx } = this.#o;
     const epoch = await ensureSendEpoch(ctx, state);
+    const content = item.attachment
+      ? ({ ctype: 'attachment', body: item.attachment } as const)
+      : ({ ctype: 'text', body: { text: item.text } } as const);
     const wire = await encryptMessage(ctx.provider, {
       epoch,
       sender: ctx.signer(),
-      ctype: 'text',
-      body: { text: item.text },
+      ...content,
       ts: ctx.now(),
     });
     await this.#o.outbox.put({ ...item, wire });
@@ -284,7 +312,7 @@ function localMessage(ctx: ConversationContext, item: OutboxItem): Message {
     conversationId: item.conversationId,
     sender: ctx.me.id,
     text: item.text,
-    attachments: [],
+    attachments: item.attachment ? [attachmentOf(item.attachment, ctx)] : [],
     ts: item.createdAt,
     seq: null,
     status: item.state,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Unpadded base64url, the encoding of every byte string on the wire. */
 export const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be unpadded base64url');
@@ -22,6 +22,7 @@ export const username = z
     'must be 3-32 characters: a-z, 0-9, "_", "." or "-", starting with a letter or digit',
   );
 
+/** A display name: 1–64 characters after trimming. */
 export const displayName = z.string().trim().min(1).max(64);
 
 /**
@@ -40,6 +41,7 @@ export const KDF_LIMITS = {
 /** Default Argon2id parameters for new accounts: m=64 MiB, t=3, p=1. */
 export const KDF_DEFAULTS = { alg: 'argon2id', m: 65_536, t: 3, p: 1 } as const;
 
+/** Argon2id parameters and salt of an account, as stored and returned by prelogin. */
 export const kdfParams = z.object({
   alg: z.literal('argon2id'),
   /** Memory in KiB. */
@@ -49,6 +51,7 @@ export const kdfParams = z.object({
   /** 16 random bytes chosen by the client at registration. */
   salt: b64uBytes(16),
 });
+/** The type of {@link kdfParams}. */
 export type KdfParams = z.infer<typeof kdfParams>;
 
 /** A key-agreement (X25519) public key signed by the owner's identity key. */
@@ -59,17 +62,21 @@ export const signedKaKey = z.object({
   notAfter: z.number().int().positive(),
   sig: b64uBytes(64),
 });
+/** The type of {@link signedKaKey}. */
 export type SignedKaKey = z.infer<typeof signedKaKey>;
 
 /** Largest encrypted key bundle accepted (keys plus the trust store). */
 export const MAX_BUNDLE_BYTES = 256 * 1024;
 
+/** Body of `POST /auth/prelogin`. */
 export const preloginRequest = z.object({ username: z.string().min(1).max(64) });
+/** Answer of `POST /auth/prelogin`: the KDF parameters (a stable fake salt for unknown names). */
 export const preloginResponse = z.object({ kdf: kdfParams });
 
 /** User ids: 16 random bytes as base64url, chosen by the client so it can sign keys before registering. */
 export const userId = b64uBytes(16);
 
+/** Body of `POST /auth/register`. */
 export const registerRequest = z.object({
   /** Chosen by the client (16 random bytes): the key-agreement key's signature covers it. */
   id: userId,
@@ -86,19 +93,24 @@ export const registerRequest = z.object({
   identityKey: b64uBytes(32),
   keyAgreementKey: signedKaKey,
 });
+/** The type of {@link registerRequest}. */
 export type RegisterRequest = z.infer<typeof registerRequest>;
 
+/** Body of `POST /auth/login`. */
 export const loginRequest = z.object({
   username: z.string().min(1).max(64),
   authKey: b64uBytes(32),
 });
+/** The type of {@link loginRequest}. */
 export type LoginRequest = z.infer<typeof loginRequest>;
 
+/** A user's public fields. */
 export const publicUser = z.object({
   id: userId,
   username,
   displayName: z.string(),
 });
+/** A user's public fields, as any signed-in user may look them up. */
 export type PublicUser = z.infer<typeof publicUser>;
 
 /** What the client needs to unlock its keys: returned at login and by `GET /me/keys`. */
@@ -109,8 +121,10 @@ export const accountKeys = z.object({
   identityKey: b64uBytes(32),
   keyAgreementKeys: z.array(signedKaKey),
 });
+/** The type of {@link accountKeys}. */
 export type AccountKeys = z.infer<typeof accountKeys>;
 
+/** An access token and a refresh token, with their expiry. */
 export const tokenPair = z.object({
   accessToken: z.string(),
   /** Epoch milliseconds. */
@@ -119,25 +133,35 @@ export const tokenPair = z.object({
   refreshTokenExpiresAt: z.number().int(),
   sessionId: z.string(),
 });
+/** The type of {@link tokenPair}. */
 export type TokenPair = z.infer<typeof tokenPair>;
 
+/** Answer of register and login: tokens, the user and their account key material. */
 export const authResponse = tokenPair.extend({ user: publicUser, keys: accountKeys });
+/** The type of {@link authResponse}. */
 export type AuthResponse = z.infer<typeof authResponse>;
 
+/** Body of `POST /auth/refresh`. */
 export const refreshRequest = z.object({ refreshToken: z.string().min(1).max(256) });
+/** The type of {@link refreshRequest}. */
 export type RefreshRequest = z.infer<typeof refreshRequest>;
 
+/** Body of `POST /auth/password`. */
 export const changePasswordRequest = z.object({
   currentAuthKey: b64uBytes(32),
   newKdf: kdfParams,
   newAuthKey: b64uBytes(32),
   newWrappedAccountKey: b64uMax(128),
 });
+/** The type of {@link changePasswordRequest}. */
 export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
 
+/** Body of `DELETE /account`. */
 export const deleteAccountRequest = z.object({ authKey: b64uBytes(32) });
+/** The type of {@link deleteAccountRequest}. */
 export type DeleteAccountRequest = z.infer<typeof deleteAccountRequest>;
 
+/** One session of the account. */
 export const sessionInfo = z.object({
   id: z.string(),
   createdAt: z.number().int(),
@@ -145,11 +169,15 @@ export const sessionInfo = z.object({
   userAgent: z.string().nullable(),
   current: z.boolean(),
 });
+/** One session of the account (a signed-in browser or process), as `client.sessions()` lists them. */
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
+/** Answer of `GET /auth/sessions`. */
 export const sessionList = z.object({ sessions: z.array(sessionInfo) });
+/** The type of {@link sessionList}. */
 export type SessionList = z.infer<typeof sessionList>;
 
+/** Path parameter of `DELETE /auth/sessions/:id`. */
 export const sessionIdParam = z.object({ id: z.string().min(1).max(64) });
 
 /** Path prefix of every REST route. */
@@ -157,4 +185,5 @@ export const API_PREFIX = '/api/v1';
 
 /** `PUT /me/keys/bundle`: replace the encrypted key bundle (after a trust or key change). */
 export const updateBundleRequest = z.object({ encBundle: b64uMax(MAX_BUNDLE_BYTES) });
+/** The type of {@link updateBundleRequest}. */
 export type UpdateBundleRequest = z.infer<typeof updateBundleRequest>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { b64uBytes, b64uMax, publicUser, signedKaKey, userId } from './auth.js';
 
 /**
@@ -42,11 +42,14 @@ export const messageId = randomId(16);
 
 /** The two kinds of conversation. A direct conversation is unique per pair of users. */
 export const CONVERSATION_KINDS = ['direct', 'group'] as const;
+/** Schema of {@link ConversationKind}. */
 export const conversationKind = z.enum(CONVERSATION_KINDS);
+/** `'direct'` (two people, fixed) or `'group'`. */
 export type ConversationKind = z.infer<typeof conversationKind>;
 
 /** Membership-log operations (crypto.md §7.6). */
 export const MEMBERSHIP_OPS = ['create', 'add', 'remove', 'leave', 'promote', 'demote'] as const;
+/** One of {@link MEMBERSHIP_OPS}. */
 export type MembershipOpName = (typeof MEMBERSHIP_OPS)[number];
 
 /** Why an epoch was created, as signed in its record (crypto.md §7.7). */
@@ -98,6 +101,7 @@ export const membershipEntry = z.strictObject({
   ts: timestamp,
   settings: conversationSettings.optional(),
 });
+/** The type of {@link membershipEntry}. */
 export type MembershipEntryWire = z.infer<typeof membershipEntry>;
 
 /** A membership entry with its actor's Ed25519 signature. */
@@ -105,6 +109,7 @@ export const signedMembershipEntry = z.strictObject({
   entry: membershipEntry,
   sig: b64uBytes(64),
 });
+/** The type of {@link signedMembershipEntry}. */
 export type SignedMembershipEntryWire = z.infer<typeof signedMembershipEntry>;
 
 /** One recipient of an epoch key, listed in the signed record. */
@@ -131,10 +136,12 @@ export const epochRecord = z.strictObject({
   /** One per member at `memberLogSeq`, sorted by user id. */
   recipients: z.array(epochRecipient).min(1).max(MAX_GROUP_MEMBERS),
 });
+/** The type of {@link epochRecord}. */
 export type EpochRecordWire = z.infer<typeof epochRecord>;
 
 /** An epoch record with its creator's signature. */
 export const signedEpochRecord = z.strictObject({ record: epochRecord, sig: b64uBytes(64) });
+/** The type of {@link signedEpochRecord}. */
 export type SignedEpochRecordWire = z.infer<typeof signedEpochRecord>;
 
 /** The epoch key sealed to one member with HPKE. Only that member can fetch it. */
@@ -146,6 +153,7 @@ export const epochEnvelope = z.strictObject({
   /** HPKE ciphertext of the epoch key (48 bytes in cs1; a little headroom for later suites). */
   ct: b64uMax(256).min(1),
 });
+/** The type of {@link epochEnvelope}. */
 export type EpochEnvelopeWire = z.infer<typeof epochEnvelope>;
 
 /**
@@ -168,6 +176,7 @@ export const messageHeader = z.strictObject({
   ts: timestamp,
   ctype: messageCtype,
 });
+/** The type of {@link messageHeader}. */
 export type MessageHeaderWire = z.infer<typeof messageHeader>;
 
 /** A message as it travels: header, `nonce ‖ ciphertext ‖ tag` and the sender's signature. */
@@ -177,6 +186,7 @@ export const wireMessage = z.strictObject({
   box: b64uMax(MAX_BOX_BYTES).min(38, 'must hold at least a nonce and a tag'),
   sig: b64uBytes(64),
 });
+/** The type of {@link wireMessage}. */
 export type WireMessageData = z.infer<typeof wireMessage>;
 
 const eventBase = {
@@ -214,9 +224,13 @@ export const epochEvent = z.object({
 
 /** One event of a conversation's ordered log, as history, `sync` and the `event` push carry it. */
 export const logEvent = z.discriminatedUnion('kind', [messageEvent, memberEvent, epochEvent]);
+/** The type of {@link logEvent}. */
 export type LogEvent = z.infer<typeof logEvent>;
+/** The type of {@link messageEvent}. */
 export type MessageEvent = z.infer<typeof messageEvent>;
+/** The type of {@link memberEvent}. */
 export type MemberEvent = z.infer<typeof memberEvent>;
+/** The type of {@link epochEvent}. */
 export type EpochEvent = z.infer<typeof epochEvent>;
 
 // ---------------------------------------------------------------------------------------------
@@ -231,12 +245,17 @@ export const userSearchQuery = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be the start of a username'),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
+/** The type of {@link userSearchQuery}. */
 export type UserSearchQuery = z.infer<typeof userSearchQuery>;
 
+/** Answer of `GET /users?prefix=`. */
 export const userList = z.object({ users: z.array(publicUser) });
+/** The type of {@link userList}. */
 export type UserList = z.infer<typeof userList>;
 
+/** Path parameter of `GET /users/by-username/:username`. */
 export const usernameParam = z.object({ username: z.string().min(1).max(64) });
+/** Path parameter of the `/users/:id` routes. */
 export const userIdParam = z.object({ id: userId });
 
 /** `GET /users/:id/keys`: the identity key and every signed key-agreement key (crypto.md §7.5). */
@@ -245,6 +264,7 @@ export const userKeys = z.object({
   identityKey: b64uBytes(32),
   keyAgreementKeys: z.array(signedKaKey),
 });
+/** The type of {@link userKeys}. */
 export type UserKeys = z.infer<typeof userKeys>;
 
 /** `POST /me/keys/ka`: publish a new signed key-agreement key (rotation). */
@@ -252,6 +272,7 @@ export const publishKaKeyRequest = signedKaKey.refine((k) => k.notAfter > k.notB
   message: 'notAfter must be later than notBefore',
   path: ['notAfter'],
 });
+/** The type of {@link publishKaKeyRequest}. */
 export type PublishKaKeyRequest = z.infer<typeof publishKaKeyRequest>;
 
 // ---------------------------------------------------------------------------------------------
@@ -270,8 +291,10 @@ export const createConversationRequest = z.strictObject({
     .min(1)
     .max(MAX_GROUP_MEMBERS + 1),
 });
+/** The type of {@link createConversationRequest}. */
 export type CreateConversationRequest = z.infer<typeof createConversationRequest>;
 
+/** A current member of a conversation and whether they are an admin. */
 export const conversationMember = z.object({ userId, admin: z.boolean() });
 
 /** A conversation as its members see it. */
@@ -290,13 +313,30 @@ export const conversationSummary = z.object({
   memberLogSeq: seq,
   /** The epoch new messages should use, with how many messages it carried so far. */
   currentEpoch: z.object({ epochId, messageCount: z.number().int().min(0) }).nullable(),
+  /**
+   * The caller's unread messages, computed by the server (`GET /conversations` and
+   * `GET /conversations/:id`): messages of others after the caller's read cursor, counting
+   * only `UNREAD_CTYPES` and leaving out deleted ones.
+   */
+  unreadCount: z.number().int().min(0).optional(),
+  /** The caller's read cursor (`seq` of the last event they read). */
+  readSeq: z.number().int().min(0).optional(),
 });
+/** The type of {@link conversationSummary}. */
 export type ConversationSummary = z.infer<typeof conversationSummary>;
 
-export const conversationList = z.object({ conversations: z.array(conversationSummary) });
+/** Answer of `GET /conversations`. */
+export const conversationList = z.object({
+  conversations: z.array(conversationSummary),
+  /** The sum of `unreadCount` over the list. */
+  unreadTotal: z.number().int().min(0).optional(),
+});
+/** The type of {@link conversationList}. */
 export type ConversationList = z.infer<typeof conversationList>;
 
+/** Path parameter of the `/conversations/:id` routes. */
 export const conversationIdParam = z.object({ id: conversationId });
+/** Path parameter of `GET /conversations/direct/:userId`. */
 export const directPeerParam = z.object({ userId });
 
 /** `GET /conversations/:id/members?after=&limit=`: membership entries with `entry.seq > after`. */
@@ -310,7 +350,9 @@ export const memberLogItem = signedMembershipEntry.extend({
   logSeq: z.number().int().min(1),
   ts: timestamp,
 });
+/** Answer of `GET /conversations/:id/members`: signed entries, oldest first. */
 export const memberEntryList = z.object({ entries: z.array(memberLogItem), hasMore: z.boolean() });
+/** The type of {@link memberEntryList}. */
 export type MemberEntryList = z.infer<typeof memberEntryList>;
 
 /**
@@ -330,6 +372,7 @@ export const createEpochRequest = z.strictObject({
   envelopes: z.array(epochEnvelope).min(1).max(MAX_GROUP_MEMBERS),
   expectedPrevEpochId: epochId.nullable(),
 });
+/** The type of {@link createEpochRequest}. */
 export type CreateEpochRequest = z.infer<typeof createEpochRequest>;
 
 /** A stored epoch with its place in the log and how many messages it carried. */
@@ -338,13 +381,18 @@ export const epochInfo = signedEpochRecord.extend({
   ts: timestamp,
   messageCount: z.number().int().min(0),
 });
+/** Answer of `GET /conversations/:id/epochs`. */
 export const epochList = z.object({ epochs: z.array(epochInfo) });
+/** The type of {@link epochList}. */
 export type EpochList = z.infer<typeof epochList>;
 
+/** Query of `GET /conversations/:id/envelopes`. */
 export const envelopesQuery = z.object({ epochId: epochId.optional() });
+/** An epoch envelope as the server returns it to its recipient. */
 export const storedEnvelope = epochEnvelope.extend({ epochId });
 /** Only ever the caller's own envelopes. */
 export const envelopeList = z.object({ envelopes: z.array(storedEnvelope) });
+/** The type of {@link envelopeList}. */
 export type EnvelopeList = z.infer<typeof envelopeList>;
 
 /** Largest page of history. */
@@ -360,8 +408,24 @@ export const eventsQuery = z.object({
   before: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_HISTORY_PAGE).default(50),
 });
+/** The type of {@link eventsQuery}. */
 export type EventsQuery = z.infer<typeof eventsQuery>;
 
-/** A page of the log; `hasMore` says whether more events exist in the direction paged. */
-export const eventPage = z.object({ events: z.array(logEvent), hasMore: z.boolean() });
+/**
+ * Where a conversation's log is complete: every event from this `seq` to the head is held.
+ * Below it the server's retention policy may have deleted messages (membership entries and
+ * epochs are always kept), so holes in `seq` below it are expected, not gaps to heal.
+ */
+export const historyStart = z.number().int().min(1);
+
+/**
+ * A page of the log; `hasMore` says whether more events exist in the direction paged;
+ * `historyStart` lets a client accept holes left by retention.
+ */
+export const eventPage = z.object({
+  events: z.array(logEvent),
+  hasMore: z.boolean(),
+  historyStart: historyStart.optional(),
+});
+/** The type of {@link eventPage}. */
 export type EventPage = z.infer<typeof eventPage>;

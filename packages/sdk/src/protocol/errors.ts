@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'username_taken',
   'rate_limited',
   'payload_too_large',
+  'quota_exceeded',
   'unsupported_media_type',
   'decryption_failed',
   'identity_changed',
@@ -20,6 +21,7 @@ export const ERROR_CODES = [
   'internal',
 ] as const;
 
+/** A stable error code: the `code` of REST errors, acknowledgements and `ChatError`. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The JSON body of every error response: `{ "error": { "code", "message", "field"? } }`. */
@@ -43,6 +45,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   username_taken: 409,
   rate_limited: 429,
   payload_too_large: 413,
+  /** The user's stored files would exceed their quota: delete some or ask the operator. */
+  quota_exceeded: 413,
   unsupported_media_type: 415,
   decryption_failed: 422,
   /** A contact's identity key changed and was not accepted: nothing is sealed to it. */

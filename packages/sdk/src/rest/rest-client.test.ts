@@ -1,6 +1,6 @@
 import { createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startServer } from '../../test/test-server.js';
 import type { RunningServer } from '../../test/test-server.js';
 import { ChatError } from '../errors.js';

@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { ChatError } from '../errors.js';
 import { API_PREFIX } from '../protocol/auth.js';
+import { hasXhr, xhrSend } from './xhr-send.js';
 
 /** HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -45,6 +46,23 @@ export interface RequestOptions {
   checksCredentials?: boolean;
 }
 
+/** Per-request options of {@link RestClient.raw}. */
+export interface RawRequestOptions {
+  /** Extra headers (content type, range). */
+  headers?: Record<string, string>;
+  /** Makes the body for one attempt; `duplex: 'half'` for a stream body. */
+  rawBody?: () => { body: BodyInit; duplex?: 'half' };
+  /** Send the access token. Default `true`. */
+  auth?: boolean;
+  signal?: AbortSignal;
+  checksCredentials?: boolean;
+  /**
+   * Upload progress of a `Blob` body. Reported (through `XMLHttpRequest`) only in browsers
+   * using the global `fetch`; elsewhere it is not called.
+   */
+  onUploadProgress?: (loaded: number, total: number) => void;
+}
+
 /**
  * A small JSON client for the Parley REST API (`/api/v1`). It adds the bearer token, turns
  * error bodies into {@link ChatError} (with `retryAfterMs` from `Retry-After`), turns a failure
@@ -77,6 +95,11 @@ export class RestClient {
   /** The API base URL requests go to, e.g. `https://chat.example.com/api/v1`. */
   get baseUrl(): string {
     return this.#base;
+  }
+
+  /** Whether {@link raw} reports upload progress of `Blob` bodies (see `onUploadProgress`). */
+  get reportsUploadProgress(): boolean {
+    return this.#fetch === undefined && hasXhr();
   }
 
   /** Installs (or with `null` removes) the source of access tokens for authenticated calls. */
@@ -115,10 +138,23 @@ export class RestClient {
     return parseBody(await readJson(response), options.schema, `${method} ${path}`);
   }
 
+  /**
+   * Sends an authenticated request with a non-JSON body (or none) and returns the successful
+   * response unread: file uploads and downloads. `body` is called for each attempt (a refresh
+   * after `token_expired` sends again), so a stream body can be made anew.
+   *
+   * @throws ChatError like {@link request}.
+   */
+  async raw(method: HttpMethod, path: string, options: RawRequestOptions = {}): Promise<Response> {
+    const response = await this.#sendWithAuth(method, path, options);
+    if (!response.ok) throw await ChatError.fromResponse(response, this.#now);
+    return response;
+  }
+
   async #sendWithAuth(
     method: HttpMethod,
     path: string,
-    options: RequestOptions,
+    options: RequestOptions | RawRequestOptions,
   ): Promise<Response> {
     if (options.auth === false) return this.#send(method, path, options, undefined);
     const tokens = this.#tokens;
@@ -140,19 +176,36 @@ export class RestClient {
   async #send(
     method: HttpMethod,
     path: string,
-    options: RequestOptions,
+    options: RequestOptions | RawRequestOptions,
     token: string | undefined,
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const init: RequestInit = { method, headers };
-    if (options.body !== undefined) {
+    const init: RequestInit & { duplex?: 'half' } = { method, headers };
+    const raw = options as RawRequestOptions;
+    if (raw.headers) Object.assign(headers, raw.headers);
+    const json = (options as RequestOptions).body;
+    if (raw.rawBody) {
+      const { body, duplex } = raw.rawBody();
+      init.body = body;
+      // Required by fetch for a stream body, which is then sent as it is produced.
+      if (duplex) init.duplex = duplex;
+    } else if (json !== undefined) {
       headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(options.body);
+      init.body = JSON.stringify(json);
     }
     if (options.signal) init.signal = options.signal;
     const fetchImpl = this.#fetch ?? globalThis.fetch;
     try {
+      if (raw.onUploadProgress && init.body instanceof Blob && !this.#fetch && hasXhr()) {
+        return await xhrSend(`${this.#base}${path}`, {
+          method,
+          headers,
+          body: init.body,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onUploadProgress: raw.onUploadProgress,
+        });
+      }
       // Called unbound through a local: browsers throw "Illegal invocation" for a fetch
       // detached from `window`, so never call it as a method of this object.
       return await fetchImpl(`${this.#base}${path}`, init);

@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { isAttachmentDescriptor } from '../crypto/attachment-descriptor.js';
-import type { AttachmentDescriptor } from '../crypto/attachment-descriptor.js';
+import * as z from 'zod';
+import { Attachment, isAttachmentData } from '../files/attachment.js';
+import type { AttachmentData } from '../files/attachment.js';
 import type { DecryptFailureReason } from '../crypto/decrypt-result.js';
 import type { Timers } from '../auth/timers.js';
 import type { LogWindow } from '../conversations/conversation-state.js';
@@ -26,6 +26,11 @@ export interface MessageCacheOptions {
   delayMs?: number;
   /** A write failed (the cache is best effort; nothing is lost but a faster reload). */
   onError: (error: unknown) => void;
+  /**
+   * Turns cached attachment data back into downloadable attachments. Default: attachments
+   * whose download fails with `unavailable`.
+   */
+  attachment?: (data: AttachmentData) => Attachment;
 }
 
 const INDEX = 'conversations:index';
@@ -37,7 +42,7 @@ const messageSchema = z.object({
   conversationId: z.string(),
   sender: z.string(),
   text: z.string(),
-  attachments: z.array(z.custom<AttachmentDescriptor>(isAttachmentDescriptor)),
+  attachments: z.array(z.custom<AttachmentData>(isAttachmentData)),
   ts: z.number(),
   seq: z.number().int().min(1),
   status: z.enum(['sent', 'undecryptable']),
@@ -72,7 +77,7 @@ export class MessageCache {
 
   constructor(store: EncryptedStore, options: MessageCacheOptions) {
     this.#store = store;
-    this.#o = { delayMs: 50, ...options };
+    this.#o = { delayMs: 50, attachment: (data) => new Attachment(data, null), ...options };
   }
 
   /** The cached conversation list. */
@@ -88,7 +93,11 @@ export class MessageCache {
     if (!parsed.success) return undefined;
     const { firstSeq, lastSeq, messages } = parsed.data;
     if (messages.some((m) => m.conversationId !== conversationId)) return undefined;
-    return { window: { firstSeq, lastSeq }, messages };
+    const hydrated = messages.map((m) => ({
+      ...m,
+      attachments: m.attachments.map((a) => this.#o.attachment(a)),
+    }));
+    return { window: { firstSeq, lastSeq }, messages: hydrated };
   }
 
   /** Schedules a write of a conversation (read through `snapshot` when the write runs). */

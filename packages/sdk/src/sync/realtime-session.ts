@@ -15,7 +15,14 @@ import type { Emitter } from '../emitter.js';
 import { ChatError } from '../errors.js';
 import { OUTBOX_NAME, Outbox } from '../outbox/outbox.js';
 import { Sender } from '../outbox/sender.js';
+import type { SettingsRequest } from '../protocol/realtime.js';
+import { RealtimeExtras } from '../realtime/realtime-extras.js';
+import { Attachment } from '../files/attachment.js';
+import type { FileInput } from '../files/file-source.js';
+import { prepareFile } from '../files/send-file.js';
+import type { SendFileOptions } from '../files/send-file.js';
 import type { RestClient } from '../rest/rest-client.js';
+import { MessageSearch } from '../search/message-search.js';
 import type { LocalStore } from '../store/local-store.js';
 import type { BackoffOptions } from '../transport/backoff.js';
 import { Connection } from '../transport/connection.js';
@@ -45,8 +52,12 @@ export interface RealtimeSessionOptions {
   backoff: BackoffOptions;
   ackTimeoutMs?: number;
   cachedMessages: number;
+  /** Index messages for search (default `true`). */
+  search?: boolean;
   /** Connect at once (otherwise on `connection.start()`). */
   autoConnect: boolean;
+  /** Privacy settings to apply on connect, and automatic away (presence, receipts). */
+  extras: { settings: SettingsRequest; autoAway: boolean };
 }
 
 /** Why a session stops: the client closed, the user signed out, or the server ended it. */
@@ -67,12 +78,16 @@ export class RealtimeSession implements ConversationActions {
   readonly trust: TrustManager;
   readonly registry: ConversationRegistry;
   readonly connection: Connection;
+  /** Search over the decrypted messages, persisted encrypted. */
+  readonly search: MessageSearch;
   readonly #o: RealtimeSessionOptions;
   readonly #secure: EncryptedStore;
   readonly #cache: MessageCache;
   readonly #outbox: Outbox;
   readonly #sender: Sender;
   readonly #sync: SyncEngine;
+  /** Presence, typing, receipts and unread counts. */
+  readonly extras: RealtimeExtras;
   #running = true;
 
   private constructor(o: RealtimeSessionOptions, secure: EncryptedStore, outbox: Outbox) {
@@ -113,13 +128,26 @@ export class RealtimeSession implements ConversationActions {
       maxMessages: o.cachedMessages,
       timers: o.timers,
       onError: report,
+      attachment: (data) => new Attachment(data, this.ctx),
+    });
+    this.search = new MessageSearch({
+      store: secure,
+      enabled: o.search ?? true,
+      timers: o.timers,
+      visible: (id) => this.registry.get(id)?.left === false,
+      onError: report,
     });
     this.registry = new ConversationRegistry({
       ctx: this.ctx,
       cache: this.#cache,
       actions: this,
       pageSize: PAGE_SIZE,
-      onAdded: (state) => this.#sender.restore(state),
+      onAdded: (state) => {
+        this.#sender.restore(state);
+        this.registry.facade(state.id)?.subscribe(() => this.search.track(state));
+        this.search.track(state);
+        this.registry.facade(state.id)?.subscribe(() => this.#applied(state.id));
+      },
     });
     this.connection = new Connection({
       serverUrl: o.serverUrl,
@@ -131,7 +159,9 @@ export class RealtimeSession implements ConversationActions {
       ...(o.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: o.ackTimeoutMs }),
       onStateChange: (state) => o.events.emit('connection', state),
       onOnline: () => void this.#online(),
-      onEvent: (event) => void this.#sync.handleEvent(event),
+      onEvent: (event) =>
+        void this.#sync.handleEvent(event).then(() => this.#applied(event.conversationId)),
+      onPush: (name, payload) => this.extras.handlePush(name, payload),
       onError: report,
     });
     this.#sender = new Sender({
@@ -146,6 +176,17 @@ export class RealtimeSession implements ConversationActions {
     this.#sync = new SyncEngine({
       connection: this.connection,
       registry: this.registry,
+      onError: report,
+    });
+    this.extras = new RealtimeExtras({
+      me: o.me.id,
+      connection: this.connection,
+      registry: this.registry,
+      events: o.events,
+      timers: o.timers,
+      now: o.now,
+      settings: o.extras.settings,
+      autoAway: o.extras.autoAway,
       onError: report,
     });
   }
@@ -179,9 +220,14 @@ export class RealtimeSession implements ConversationActions {
     if (!this.#running) return;
     this.#running = false;
     this.connection.stop();
+    this.extras.stop();
     this.#sender.stop();
     try {
-      await Promise.all([this.#cache.flush(), this.#outbox.flush()]);
+      await Promise.all([
+        this.#cache.flush(),
+        this.#outbox.flush(),
+        this.search.close(reason !== 'signed-out'),
+      ]);
       if (reason === 'signed-out') await this.#purge();
     } catch (error) {
       this.#report(error);
@@ -193,6 +239,16 @@ export class RealtimeSession implements ConversationActions {
 
   send(state: ConversationState, text: string): Promise<Message> {
     return this.#sender.enqueue(state, text);
+  }
+
+  async sendFile(
+    state: ConversationState,
+    file: FileInput,
+    options: SendFileOptions = {},
+  ): Promise<Message> {
+    if (state.left) throw new ChatError('forbidden', 'You are no longer in this conversation');
+    const prepared = await prepareFile(this.ctx, state.id, file, options);
+    return this.#sender.enqueueAttachment(state, prepared.body, prepared.fileIds);
   }
 
   retry(state: ConversationState, id: string): Promise<Message> {
@@ -217,6 +273,7 @@ export class RealtimeSession implements ConversationActions {
     await changeMembership(this.ctx, state, { op: 'leave' });
     state.markLeft();
     await this.#cache.forget(state.id);
+    await this.search.forget(state.id);
   }
 
   async rotateKey(state: ConversationState): Promise<void> {
@@ -238,18 +295,41 @@ export class RealtimeSession implements ConversationActions {
 
   async #online(): Promise<void> {
     try {
+      const before = new Map(this.registry.states().map((s) => [s.id, s.window.lastSeq]));
       await this.#sync.syncAll();
+      // Delivery receipts only where the sync brought something new (not one per conversation).
+      for (const state of this.registry.states()) {
+        if (state.window.lastSeq !== before.get(state.id)) this.#applied(state.id);
+      }
     } catch (error) {
       this.#report(error);
     } finally {
       this.#sender.kick();
+      void this.extras.online();
     }
   }
 
-  /** Deletes the outbox and the message cache (explicit sign-out: nothing stays behind). */
+  markRead(state: ConversationState, upToSeq?: number): Promise<void> {
+    return this.extras.markRead(state, upToSeq);
+  }
+
+  setTyping(state: ConversationState, typing: boolean): void {
+    this.extras.setTyping(state.id, typing);
+  }
+
+  /** Events of a conversation were applied (and cached): a delivery receipt, batched. */
+  #applied(conversationId: string): void {
+    const state = this.registry.get(conversationId);
+    if (state && !state.left && state.window.lastSeq > 0) {
+      this.extras.noteApplied(conversationId, state.window.lastSeq);
+    }
+  }
+
+  /** Deletes the outbox, the message cache and the search index (explicit sign-out). */
   async #purge(): Promise<void> {
     for (const state of this.registry.states()) await this.#cache.forget(state.id);
     await this.#cache.forgetIndex();
+    await this.search.purge();
     await this.#secure.delete(OUTBOX_NAME);
   }
 

@@ -118,6 +118,7 @@ export class SyncEngine {
           part.events,
           part.lastSeq,
           part.hasMore,
+          part.historyStart,
         );
         if (cursor) next.push(cursor);
       }
@@ -132,11 +133,12 @@ export class SyncEngine {
     events: readonly LogEvent[],
     lastSeq: number,
     hasMore: boolean,
+    historyStart: number | undefined,
   ): Promise<SyncCursor | undefined> {
     try {
       const state = await this.#o.registry.discoverById(conversationId);
       const before = state.window.lastSeq;
-      await state.apply(events);
+      await state.apply(events, historyStart);
       const after = state.window.lastSeq;
       // Continue while behind, but only while making progress: a conversation stuck on an
       // event it cannot apply is retried on the next sync rather than looped on.

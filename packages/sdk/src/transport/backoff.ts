@@ -1,4 +1,4 @@
-/** Options of {@link backoffDelay}. Each defaults as documented. */
+/** Reconnect backoff options (`ChatClientOptions.reconnect`). Each defaults as documented. */
 export interface BackoffOptions {
   /** Delay ceiling of the first retry, in ms. Default 500. */
   baseMs?: number;

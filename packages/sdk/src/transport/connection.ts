@@ -11,6 +11,8 @@ import type { BackoffOptions } from './backoff.js';
 import { defaultSocketFactory, socketEndpoint } from './socket-factory.js';
 import type { ParleySocket, SocketFactory } from './socket-factory.js';
 import { TokenHandover } from './token-handover.js';
+import { EXTRA_PUSHES } from '../realtime/realtime-extras.js';
+import type { ExtraPush } from '../realtime/realtime-extras.js';
 import type { ConnectionTokens } from './token-handover.js';
 
 export type { ConnectionTokens } from './token-handover.js';
@@ -50,14 +52,19 @@ export interface ConnectionOptions {
   onOnline?: () => void;
   /** A validated `event` push from the server. */
   onEvent?: (event: LogEvent) => void;
+  /** A presence, typing, receipt, unread or settings push (validated by the receiver). */
+  onPush?: (event: ExtraPush, payload: unknown) => void;
   /** A background problem worth reporting (never fatal by itself). */
   onError?: (error: ChatError) => void;
 }
 
 type Required_ = Required<
-  Omit<ConnectionOptions, 'onStateChange' | 'onOnline' | 'onEvent' | 'onError' | 'backoff'>
+  Omit<
+    ConnectionOptions,
+    'onStateChange' | 'onOnline' | 'onEvent' | 'onPush' | 'onError' | 'backoff'
+  >
 > &
-  Pick<ConnectionOptions, 'onStateChange' | 'onOnline' | 'onEvent' | 'onError'> & {
+  Pick<ConnectionOptions, 'onStateChange' | 'onOnline' | 'onEvent' | 'onPush' | 'onError'> & {
     backoff: BackoffOptions;
   };
 
@@ -235,6 +242,11 @@ export class Connection {
     socket.on('session:ended', (info) => {
       ended = info?.reason === 'session_revoked' ? 'session_revoked' : 'token_expired';
     });
+    for (const name of EXTRA_PUSHES) {
+      (socket as unknown as { on(e: string, l: (raw: unknown) => void): void }).on(name, (raw) => {
+        if (generation === this.#generation) this.#o.onPush?.(name, raw);
+      });
+    }
     socket.on('event', (raw) => {
       if (generation !== this.#generation) return;
       const parsed = logEvent.safeParse(raw);

@@ -5,6 +5,7 @@ import {
   createConversationRequest,
   directPeerParam,
 } from '@parley/sdk/protocol';
+import type { ConversationSummary } from '@parley/sdk/protocol';
 import type { AppContext } from '../app-context.js';
 import { loadCaller, requireCaller } from '../auth/caller.js';
 import type { Api } from '../http/api.js';
@@ -14,6 +15,12 @@ import { createConversation } from './create-conversation.js';
 import { toLogEvent, toSummary } from './event-view.js';
 import { publishLogEvents } from './log-bus.js';
 import { apiLimiter } from './user-limiter.js';
+import type { CursorState } from '../store/receipt-store.js';
+
+/** Adds the caller's unread count and read cursor to a summary. */
+function withUnread(summary: ConversationSummary, cursor: CursorState | undefined) {
+  return cursor ? { ...summary, unreadCount: cursor.unread, readSeq: cursor.readSeq } : summary;
+}
 
 /**
  * Registers `POST /conversations`, `GET /conversations`, `GET /conversations/:id` and
@@ -63,8 +70,18 @@ export function registerConversationCrudRoutes(api: Api, ctx: AppContext): void 
     async ({ auth }) => {
       const { userId } = requireCaller(auth);
       await limiter.consume(userId);
-      const conversations = await ctx.store.listConversations(userId);
-      return { conversations: conversations.map(toSummary) };
+      const [conversations, cursors] = await Promise.all([
+        ctx.store.listConversations(userId),
+        ctx.store.listUnread(userId),
+      ]);
+      const byConv = new Map(cursors.map((c) => [c.convId, c]));
+      let unreadTotal = 0;
+      const summaries = conversations.map((c) => {
+        const cursor = byConv.get(c.id);
+        unreadTotal += cursor?.unread ?? 0;
+        return withUnread(toSummary(c), cursor);
+      });
+      return { conversations: summaries, unreadTotal };
     },
   );
 
@@ -107,7 +124,12 @@ export function registerConversationCrudRoutes(api: Api, ctx: AppContext): void 
     async ({ params, auth }) => {
       const { userId } = requireCaller(auth);
       await limiter.consume(userId);
-      return toSummary(await loadForMember(ctx, params.id, userId));
+      const conversation = await loadForMember(ctx, params.id, userId);
+      const cursors = await ctx.store.listConversationCursors(params.id);
+      return withUnread(
+        toSummary(conversation),
+        cursors.find((c) => c.userId === userId),
+      );
     },
   );
 }

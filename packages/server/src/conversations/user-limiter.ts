@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryCounterFactory } from '../cluster/counters.js';
 import type { AppContext } from '../app-context.js';
 import { ApiError } from '../http/api-error.js';
 
@@ -20,16 +21,13 @@ export interface UserLimiter {
 }
 
 /**
- * A fixed-window limiter per user id in process memory (rate-limiter-flexible), counting hits
- * in the `parley_rate_limit_hits_total{limiter=name}` metric. Several nodes will need the Redis
- * store instead (scale-out issue).
+ * A fixed-window limiter per user id (rate-limiter-flexible), counting hits in the
+ * `parley_rate_limit_hits_total{limiter=name}` metric. Counters live in process memory, or in
+ * Redis when the server runs with `REDIS_URL` (`ctx.cluster`), shared by every node.
  */
 export function createUserLimiter(ctx: AppContext, name: string, rule: UserLimitRule): UserLimiter {
-  const limiter = new RateLimiterMemory({
-    keyPrefix: name,
-    points: rule.points,
-    duration: rule.durationSec,
-  });
+  // With REDIS_URL the counters live in Redis, so the limit holds across nodes.
+  const limiter = (ctx.cluster?.counters ?? memoryCounterFactory)(name, rule);
   const take: UserLimiter['take'] = async (userId) => {
     try {
       await limiter.consume(userId);

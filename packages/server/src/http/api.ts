@@ -32,7 +32,20 @@ export interface RouteSpec<
   body?: B;
   params?: P;
   query?: Q;
-  response: { status: number; schema?: ZodType; description?: string };
+  /**
+   * A non-JSON body the handler streams from `req` itself (uploads): documented as binary of
+   * this content type, never parsed or buffered by the API layer.
+   */
+  rawBody?: { contentType: string; description: string };
+  response: {
+    status: number;
+    schema?: ZodType;
+    description?: string;
+    /** A binary response of this content type (the handler writes it to `res`). */
+    binary?: string;
+  };
+  /** Further success statuses for the document, e.g. 206 for a range. */
+  alsoResponds?: Array<{ status: number; description: string; binary?: string }>;
   /** Error codes the route can answer with, for the document. */
   errors?: ErrorCode[];
 }
@@ -88,14 +101,24 @@ function toOpenApiPath(path: string): string {
 }
 
 function describeRoute(registry: OpenAPIRegistry, spec: RouteSpec): void {
+  const binary = (type: string) => ({
+    content: { [type]: { schema: { type: 'string', format: 'binary' } } },
+  });
   const responses: Record<string, object> = {
     [spec.response.status]: {
       description: spec.response.description ?? 'Success',
       ...(spec.response.schema
         ? { content: { 'application/json': { schema: spec.response.schema } } }
         : {}),
+      ...(spec.response.binary ? binary(spec.response.binary) : {}),
     },
   };
+  for (const extra of spec.alsoResponds ?? []) {
+    responses[extra.status] = {
+      description: extra.description,
+      ...(extra.binary ? binary(extra.binary) : {}),
+    };
+  }
   const codes = new Set<ErrorCode>(['invalid_input', ...(spec.errors ?? [])]);
   if (spec.auth) codes.add('unauthorized');
   for (const code of codes) {
@@ -117,6 +140,17 @@ function describeRoute(registry: OpenAPIRegistry, spec: RouteSpec): void {
       ...(spec.query ? { query: spec.query as never } : {}),
       ...(spec.body
         ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } }
+        : {}),
+      ...(spec.rawBody
+        ? {
+            body: {
+              required: true,
+              description: spec.rawBody.description,
+              content: {
+                [spec.rawBody.contentType]: { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+          }
         : {}),
     },
     responses: responses as never,

@@ -40,7 +40,7 @@ describe('operational endpoints', () => {
     }
   });
 
-  it('serves the placeholder page and the API reference page', async () => {
+  it('serves the demo app and the API reference page', async () => {
     const home = await t.fetch('/');
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Parley');

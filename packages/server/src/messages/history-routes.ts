@@ -10,7 +10,8 @@ import { trimToBudget } from './page-budget.js';
 /**
  * Registers `GET /conversations/:id/events?after=&before=&limit=`: the conversation's log,
  * paged in both directions (DESIGN §4). Pages are ascending; `hasMore` tells whether more events
- * exist in the direction paged (after the page with `after`, before it otherwise).
+ * exist in the direction paged (after the page with `after`, before it otherwise);
+ * `historyStart` where the log is complete from (holes below it were left by retention).
  */
 export function registerHistoryRoutes(api: Api, ctx: AppContext): void {
   const limiter = apiLimiter(ctx);
@@ -37,7 +38,12 @@ export function registerHistoryRoutes(api: Api, ctx: AppContext): void {
       });
       const direction = query.after === undefined ? 'backward' : 'forward';
       const trimmed = trimToBudget(page.events, ctx.config.conversations.pageMaxBytes, direction);
-      return { events: trimmed.events.map(toLogEvent), hasMore: page.hasMore || trimmed.trimmed };
+      const historyStart = await ctx.store.getHistoryStart(params.id);
+      return {
+        events: trimmed.events.map(toLogEvent),
+        hasMore: page.hasMore || trimmed.trimmed,
+        ...(historyStart === undefined ? {} : { historyStart }),
+      };
     },
   );
 }

@@ -43,11 +43,14 @@ export async function syncForUser(
     const page = await ctx.store.listEvents(head.id, { after, limit });
     const trimmed = trimToBudget(page.events, budget, 'forward');
     budget -= trimmed.bytes;
+    // Only a cursor behind the complete part of the log needs to know where it starts.
+    const historyStart = await ctx.store.getHistoryStart(head.id);
     conversations.push({
       conversationId: head.id,
       events: trimmed.events.map(toLogEvent),
       hasMore: page.hasMore || trimmed.trimmed,
       lastSeq: head.lastSeq,
+      ...(historyStart !== undefined && historyStart > after + 1 ? { historyStart } : {}),
     });
   }
   return { ok: true, conversations, gone };

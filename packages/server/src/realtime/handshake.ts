@@ -64,6 +64,8 @@ export function createHandshake(
       throw connectError('unavailable', 'The server is restarting; retry shortly');
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const subject = await verify(ctx, auth?.token);
+    // Not kept for the connection's lifetime: ~600 bytes a socket, and a bearer credential.
+    if (auth) delete auth.token;
     const release = deps.counter.acquire(subject.userId);
     if (!release) throw connectError('rate_limited', 'Too many open connections');
     const pending = deps.pending.open(subject.userId);

@@ -29,6 +29,7 @@ import type { GuardContext } from './event-guard.js';
 import { createHandshake } from './handshake.js';
 import { createOriginCheck } from './origin-check.js';
 import { createPendingRoomTracker } from './pending-rooms.js';
+import { createRealtimeExtras } from './realtime-extras.js';
 import { createRealtimeMetrics } from './realtime-metrics.js';
 import { conversationRoom, sessionRoom, userRoom } from './rooms.js';
 import type { InterServerEvents, ParleyIo, ParleySocket, SocketData } from './socket-types.js';
@@ -90,6 +91,8 @@ export function createRealtimeHub(
   >(httpServer, {
     transports: ['websocket', 'polling'],
     serveClient: false,
+    // Several nodes (REDIS_URL): rooms and broadcasts span the cluster (docs/scaling.md).
+    ...(ctx.cluster ? { adapter: ctx.cluster.socketAdapter } : {}),
     // Twice the per-event cap: events between the two get a typed `payload_too_large`, larger
     // frames are cut at the transport (the connection closes) before they are buffered.
     maxHttpBufferSize: config.maxEventBytes * 2,
@@ -106,7 +109,13 @@ export function createRealtimeHub(
       callback(null, true);
     },
   });
+  // The upgrade request (headers, socket refs) would otherwise live as long as the connection;
+  // nothing reads it after `allowRequest` and the handshake's `auth` (perf.md §1.1: memory).
+  io.engine.on('connection', (raw: { request: IncomingMessage | null }) => {
+    raw.request = null;
+  });
   io.use(createHandshake({ ctx, counter, pending, isDraining: () => draining }));
+  const extras = createRealtimeExtras(ctx, io);
 
   function endSession(socket: ParleySocket, reason: SessionEnded['reason']): void {
     socket.emit('session:ended', { reason });
@@ -165,6 +174,7 @@ export function createRealtimeHub(
         guard,
       ),
     );
+    extras.attach(socket, guard);
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
       metrics.events.inc({ event: 'unknown', outcome: 'not_found' });
@@ -184,17 +194,24 @@ export function createRealtimeHub(
     return { ok: true, expiresAt: socket.data.expiresAt };
   }
 
+  // Through the adapter, so the user's sockets on every node are told and closed at once.
   const offRevoked = onSessionsRevoked(ctx, (userId, sessionIds) => {
     const rooms = sessionIds === 'all' ? [userRoom(userId)] : sessionIds.map(sessionRoom);
-    for (const socket of io.of('/').sockets.values()) {
-      if (rooms.some((room) => socket.rooms.has(room))) endSession(socket, 'session_revoked');
-    }
+    io.in(rooms).emit('session:ended', { reason: 'session_revoked' });
+    io.in(rooms).disconnectSockets(true);
   });
+
+  if (ctx.cluster) {
+    io.on('rooms:changed', (changes) => {
+      for (const [target, convId, change] of changes) pending.record(target, convId, change);
+    });
+  }
 
   const offLog = onLogEvents(ctx, (events) => fanOut(events));
 
   function fanOut(events: readonly LogEvent[]): void {
     const departures: Array<[string, string]> = [];
+    const changes: Parameters<InterServerEvents['rooms:changed']>[0] = [];
     // Joins first, so a member added by this batch also receives the batch's own events.
     for (const event of events) {
       if (event.kind !== 'member') continue;
@@ -203,8 +220,10 @@ export function createRealtimeHub(
       if (op === 'create' || op === 'add') {
         io.in(userRoom(target)).socketsJoin(room);
         pending.record(target, event.conversationId, 'joined');
+        changes.push([target, event.conversationId, 'joined']);
       } else if (op === 'remove' || op === 'leave') {
         departures.push([target, event.conversationId]);
+        changes.push([target, event.conversationId, 'left']);
       }
     }
     for (const event of events) io.to(conversationRoom(event.conversationId)).emit('event', event);
@@ -213,6 +232,7 @@ export function createRealtimeHub(
       io.in(userRoom(target)).socketsLeave(conversationRoom(convId));
       pending.record(target, convId, 'left');
     }
+    if (ctx.cluster && changes.length > 0) io.serverSideEmit('rooms:changed', changes);
   }
 
   const expirySweep = setInterval(() => {
@@ -230,6 +250,7 @@ export function createRealtimeHub(
     await pipeline.drain();
     offRevoked();
     offLog();
+    extras.close();
     // Closing the transport (not a Socket.io disconnect) makes clients reconnect on their
     // own, with their backoff, to whichever node is up next.
     const sockets = [...io.of('/').sockets.values()];
@@ -238,6 +259,8 @@ export function createRealtimeHub(
       { drainMs: config.drainMs },
     );
     io.engine.close();
+    // Stops the cluster adapter's stream reader and heartbeats (a no-op on one node).
+    await io.of('/').adapter.close();
   }
 
   return {

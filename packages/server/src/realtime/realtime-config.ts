@@ -24,6 +24,8 @@ export const DEFAULT_REALTIME_CONFIG = {
   sync: { points: 60, durationSec: 10 },
   drainMs: 3000,
   tokenCheckMs: 30_000,
+  extras: { points: 300, durationSec: 10 },
+  typingTtlMs: 6000,
 } as const;
 
 /**
@@ -63,6 +65,16 @@ export const realtimeConfigSchema = z.object({
    * expired one gets `session:ended` and is disconnected. Default 30000.
    */
   tokenCheckMs: z.number().int().min(10).default(DEFAULT_REALTIME_CONFIG.tokenCheckMs),
+  /**
+   * Presence, typing, receipt and settings events per user (one shared budget). Default 300
+   * per 10 s: clients throttle typing and batch receipts, so this only stops floods.
+   */
+  extras: rule.default(DEFAULT_REALTIME_CONFIG.extras),
+  /**
+   * A `typing: true` ends by itself this many milliseconds after the last one (clients refresh
+   * it while the user types). Default 6000.
+   */
+  typingTtlMs: z.number().int().min(10).max(60_000).default(DEFAULT_REALTIME_CONFIG.typingTtlMs),
 });
 
 /** The realtime settings. */

@@ -14,8 +14,16 @@ export interface SocketData {
   pending: PendingRooms;
 }
 
-/** No events between server nodes yet (scale-out issue). */
-export type InterServerEvents = Record<string, never>;
+/**
+ * Events between server nodes (through the Redis adapter's `serverSideEmit`). `rooms:changed`
+ * tells the other nodes about membership changes, so sockets still in their handshake there
+ * (not reached by `socketsJoin`/`socketsLeave` yet) get them too.
+ */
+export interface InterServerEvents {
+  'rooms:changed': (
+    changes: Array<[userId: string, convId: string, change: 'joined' | 'left']>,
+  ) => void;
+}
 
 /** The typed Socket.io server. */
 export type ParleyIo = Server<

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conversationContract } from './conversation-contract.js';
+import { fileContract } from './file-contract.js';
+import { receiptsContract } from './receipts-contract.js';
+import { retentionContract } from './retention-contract.js';
 import { isStoreConflict } from './store-errors.js';
 import type { KaKeyRecord, NewSession, NewUser, Store } from './store.js';
 
@@ -425,6 +428,9 @@ export function runStoreContract(name: string, factory: () => Promise<StoreFixtu
     });
 
     conversationContract(() => store);
+    fileContract(() => store);
+    receiptsContract(() => store);
+    retentionContract(() => store);
 
     it('closes idempotently', async () => {
       await store.close();

@@ -41,7 +41,7 @@ function entry(memberSeq: number, sender: string, change: MemberChange): NewMemb
 }
 
 /** A group of `alice` (admin) and `bob`, as the API would store it. */
-function group(alice: string, bob: string): NewConversation {
+export function group(alice: string, bob: string): NewConversation {
   return {
     id: id(),
     kind: 'group',
@@ -56,7 +56,8 @@ function group(alice: string, bob: string): NewConversation {
   };
 }
 
-function epoch(convId: string, creator: string, over: Partial<NewEpoch> = {}): NewEpoch {
+/** A first epoch of `convId` by `creator`, with no envelopes. */
+export function epoch(convId: string, creator: string, over: Partial<NewEpoch> = {}): NewEpoch {
   return {
     convId,
     epochId: id(),
@@ -71,7 +72,8 @@ function epoch(convId: string, creator: string, over: Partial<NewEpoch> = {}): N
   };
 }
 
-function message(convId: string, sender: string, epochId: string, n = 0): NewMessage {
+/** A message numbered `n` (its data is `{"n":n}`), stored at `T0 + 100 + n`. */
+export function message(convId: string, sender: string, epochId: string, n = 0): NewMessage {
   return {
     convId,
     sender,

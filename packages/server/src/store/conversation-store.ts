@@ -220,6 +220,17 @@ export interface NewMessage {
   box: Uint8Array;
   sig: Uint8Array;
   now: number;
+  /**
+   * Whether the message counts as unread for the other members (the API layer sets it for
+   * `UNREAD_CTYPES`). Default `false`. See `ReceiptStore` (receipt-store.ts).
+   */
+  countsAsUnread?: boolean;
+  /**
+   * The msgId of a message this one deletes (a plaintext hint of a `delete`). If it names a
+   * counting message of this conversation whose sender is this sender (or this sender is an
+   * admin), that message stops counting as unread; otherwise the hint is ignored.
+   */
+  redacts?: string;
 }
 
 /** Why a message was not stored. */

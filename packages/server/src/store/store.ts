@@ -1,5 +1,8 @@
 import type { KdfParams } from '@parley/sdk/protocol';
 import type { ConversationStore } from './conversation-store.js';
+import type { ReceiptStore } from './receipt-store.js';
+import type { FileStore } from './file-store.js';
+import type { RetentionStore } from './retention-store.js';
 
 /**
  * The server's persistence boundary. Every method is async so that a networked database
@@ -13,7 +16,7 @@ import type { ConversationStore } from './conversation-store.js';
  * Times are epoch milliseconds and are always passed in by the caller (the server's clock is
  * injectable), so a store never reads the wall clock itself.
  */
-export interface Store extends ConversationStore {
+export interface Store extends ConversationStore, FileStore, ReceiptStore, RetentionStore {
   /**
    * Creates a user together with their first key-agreement key, atomically.
    * @throws {StoreConflictError} `user_id` when the id is taken, `username` when the name is.

@@ -20,7 +20,7 @@ const L = Point.Fn.ORDER;
 const RANDOM_CHUNK = 65_536;
 
 /**
- * The portable {@link CryptoProvider}: pure JavaScript from @noble (audited, constant-time where
+ * The portable {@link CryptoProvider}: pure JavaScript from `@noble` (audited, constant-time where
  * it matters), for runtimes whose WebCrypto lacks Ed25519 or X25519. Slower than WebCrypto by an
  * order of magnitude on signatures, identical in results.
  *

@@ -11,6 +11,7 @@ import type { Store } from '../store.js';
 import { toConversation } from './conversation-rows.js';
 import type { ConversationRow, MemberRow } from './conversation-rows.js';
 import { createEventWriter } from './event-writer.js';
+import { createCursorWriter } from './receipt-queries.js';
 import { toUser } from './rows.js';
 import type { UserRow } from './rows.js';
 
@@ -33,6 +34,7 @@ const CONVERSATION_SELECT = `SELECT c.*, e.msg_count AS current_epoch_messages
 /** Builds the conversation queries over an open, migrated database. */
 export function createConversationQueries(db: Database): ConversationQueries {
   const events = createEventWriter(db);
+  const cursors = createCursorWriter(db);
   // Every allowed username character sorts below U+007F, so this range is exactly the prefix
   // match, and it uses the unique index on username.
   const searchUsers = db.prepare(
@@ -79,11 +81,13 @@ export function createConversationQueries(db: Database): ConversationQueries {
           change.op === 'create' ? 1 : 0,
           seq,
         );
+        cursors.join(convId, change.userId, seq);
         setMemberSeq.run(memberSeq, convId);
         return;
       case 'remove':
       case 'leave':
         deleteMember.run(convId, change.userId);
+        cursors.depart(convId, change.userId);
         setDeparture.run(memberSeq, memberSeq, convId);
         return;
       case 'promote':

@@ -12,6 +12,8 @@ export interface EventFields {
   clientMsgId?: string;
   epochId?: string;
   memberSeq?: number;
+  /** A message that counts as unread (bumps the conversation's unread prefix count). */
+  counts?: boolean;
 }
 
 /** Appends events to a conversation's log; call only inside a write transaction. */
@@ -29,13 +31,18 @@ export interface EventWriter {
  * single writer; on PostgreSQL the same `UPDATE … RETURNING` takes the row lock.
  */
 export function createEventWriter(db: Database): EventWriter {
-  const bump = db.prepare(`UPDATE conversations SET last_seq = last_seq + 1, last_event_at = ?
-    WHERE id = ? RETURNING last_seq`);
+  // `unread_total` is the prefix count of unread-counting messages (migration 3); each event
+  // records it so that the count as of any seq is one lookup.
+  const bump = db.prepare(`UPDATE conversations SET last_seq = last_seq + 1, last_event_at = ?,
+    unread_total = unread_total + ? WHERE id = ? RETURNING last_seq, unread_total`);
   const insert = db.prepare(`INSERT INTO events (conv_id, seq, kind, sender, ts, data, sig, box,
-    msg_id, client_msg_id, epoch_id, member_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    msg_id, client_msg_id, epoch_id, member_seq, counted, unread_no)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return {
     append(convId, now, f) {
-      const row = bump.get(now, convId) as { last_seq: number } | undefined;
+      const counts = f.counts === true ? 1 : 0;
+      const row = bump.get(now, counts, convId) as
+        { last_seq: number; unread_total: number } | undefined;
       if (!row) return undefined;
       insert.run(
         convId,
@@ -50,6 +57,8 @@ export function createEventWriter(db: Database): EventWriter {
         f.clientMsgId ?? null,
         f.epochId ?? null,
         f.memberSeq ?? null,
+        counts,
+        row.unread_total,
       );
       return {
         convId,

@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import { EVENT_COLUMNS, toEnvelope, toEpochInfo, toEvent } from './conversation-rows.js';
 import type { EnvelopeRow, EpochRow, EventRow } from './conversation-rows.js';
 import { createEventWriter } from './event-writer.js';
+import { createCursorWriter } from './receipt-queries.js';
 
 /** The event-log half of the conversation store: messages, pages, epochs and envelopes. */
 export type LogQueries = Pick<
@@ -14,6 +15,7 @@ export type LogQueries = Pick<
 /** Builds the log queries over an open, migrated database. */
 export function createLogQueries(db: Database): LogQueries {
   const events = createEventWriter(db);
+  const cursors = createCursorWriter(db);
   const selectByClientId = db.prepare(
     'SELECT conv_id, msg_id, seq, ts FROM events WHERE sender = ? AND client_msg_id = ?',
   );
@@ -68,9 +70,12 @@ export function createLogQueries(db: Database): LogQueries {
       msgId: m.msgId,
       clientMsgId: m.clientMsgId,
       epochId: m.epochId,
+      counts: m.countsAsUnread === true,
     });
     if (!event) return { status: 'rejected', reason: 'not_member' };
     countMessage.run(m.convId, m.epochId);
+    cursors.sent(m.convId, m.sender, event.seq);
+    if (m.redacts !== undefined) cursors.redact(m.convId, m.sender, m.redacts);
     return { status: 'stored', event };
   }
 

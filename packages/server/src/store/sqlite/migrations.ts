@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { MIGRATION_002_CONVERSATIONS } from './migration-002-conversations.js';
+import { MIGRATION_003_RECEIPTS } from './migration-003-receipts.js';
+import { MIGRATION_004_FILES } from './migration-004-files.js';
 
 /** One schema change. Versions are contiguous from 1 and never edited once released. */
 export interface Migration {
@@ -70,6 +72,8 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   MIGRATION_002_CONVERSATIONS,
+  MIGRATION_003_RECEIPTS,
+  MIGRATION_004_FILES,
 ];
 
 /**

@@ -5,7 +5,10 @@ import { runMigrations } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { bytes } from './rows.js';
 import { createConversationQueries } from './conversation-queries.js';
+import { createFileQueries } from './file-queries.js';
 import { createLogQueries } from './log-queries.js';
+import { createReceiptQueries } from './receipt-queries.js';
+import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createUserQueries } from './user-queries.js';
 
@@ -57,6 +60,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     ...createSessionQueries(db),
     ...createConversationQueries(db),
     ...createLogQueries(db),
+    ...createReceiptQueries(db),
+    ...createFileQueries(db),
+    ...createRetentionQueries(db, db.name),
     async getOrCreateSecret(name, size) {
       if (!Number.isInteger(size) || size < 16) {
         throw new RangeError(`a server secret needs at least 16 bytes, got ${size}`);
