@@ -138,11 +138,20 @@ export class ChatWidget extends ParleyElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The widget announces sign-in itself (see #listen); the inner form's event would be a
+    // second copy whenever it is still attached when it fires.
+    this.addEventListener('chat-signed-in', this.#innerSignedIn);
     if (this.#store && !this.#off) this.#listen(this.#store);
   }
 
+  #innerSignedIn = (event: Event): void => {
+    // `target` is retargeted to this host for events from the shadow tree; the path is not.
+    if (event.composedPath()[0] !== this) event.stopPropagation();
+  };
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('chat-signed-in', this.#innerSignedIn);
     this.#off?.();
     this.#off = undefined;
   }
@@ -359,6 +368,10 @@ export class ChatWidget extends ParleyElement {
         this.#session = state.session;
         if (state.session === 'signed-out' && before === 'signed-in')
           this.emit('chat-signed-out', {});
+        // From the store, not from <chat-login>: its event is lost when the form is removed
+        // on sign-in, and a resumed session never passes through the form at all.
+        if (state.session === 'signed-in' && state.me)
+          this.emit('chat-signed-in', { user: state.me });
       }
       const unread = store.unreadTotal;
       if (unread !== this.#unread) {
