@@ -11,6 +11,7 @@ import './components/chat-conversation-list/chat-conversation-list.js';
 import './components/chat-group-members/chat-group-members.js';
 import './components/chat-identity-banner/chat-identity-banner.js';
 import './components/chat-login/chat-login.js';
+import './components/chat-file/chat-file.js';
 import './components/chat-message/chat-message.js';
 import './components/chat-new-conversation/chat-new-conversation.js';
 import './components/chat-safety-number/chat-safety-number.js';

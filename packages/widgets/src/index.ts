@@ -14,6 +14,9 @@ export type {
   ChatState,
   SignInInput,
 } from './state/chat-store.js';
+export { UploadQueue } from './state/upload-queue.js';
+export type { Upload, UploadResult } from './state/upload-queue.js';
+export { formatFileSize } from './internal/file-size.js';
 export { linkify, safeHref } from './internal/linkify.js';
 export type { TextSegment } from './internal/linkify.js';
 export { en } from './i18n/en.js';
@@ -27,6 +30,7 @@ export { ChatConnectionBanner } from './components/chat-connection-banner/chat-c
 export { ChatConversationList } from './components/chat-conversation-list/chat-conversation-list.component.js';
 export { ChatGroupMembers } from './components/chat-group-members/chat-group-members.component.js';
 export { ChatIdentityBanner } from './components/chat-identity-banner/chat-identity-banner.component.js';
+export { ChatFile } from './components/chat-file/chat-file.component.js';
 export { ChatLogin } from './components/chat-login/chat-login.component.js';
 export { ChatMessage } from './components/chat-message/chat-message.component.js';
 export { ChatNewConversation } from './components/chat-new-conversation/chat-new-conversation.component.js';

@@ -3,7 +3,8 @@
  * server at `/widget.js`, embedded in a host page on another origin with nothing but the
  * script tag and `<chat-widget>`. Two browser contexts (two people) register, open a direct
  * chat and talk; a reload keeps the history; a message written offline is delivered after
- * reconnecting; markup in a message shows as text.
+ * reconnecting; markup in a message shows as text; an image sent from the composer shows
+ * inline on the other side.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
@@ -232,6 +233,30 @@ describe.skipIf(!chromiumAvailable())('<chat-widget> from the script tag, end to
         .locator('[part="status"]', { hasText: /Sent|Delivered|Read/ })
         .waitFor({ timeout: 10_000 });
       expect(await messageIn(bob.page, 'sent while offline').count()).toBe(1);
+    },
+  );
+  it(
+    'sends an image from the composer; the other side sees it inline, decrypted',
+    { timeout: 60_000 },
+    async () => {
+      const png = await alice.page.evaluate(async () => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 120;
+        canvas.height = 80;
+        canvas.getContext('2d')!.fillRect(10, 10, 50, 30);
+        const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!)));
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      });
+      await alice.page
+        .locator('chat-composer input[type="file"]')
+        .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+      const image = bob.page.locator('chat-thread chat-file [part="image"]');
+      await image.waitFor({ timeout: 20_000 });
+      await expect
+        .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth))
+        .toBe(120);
+      expect(await image.evaluate((img: HTMLImageElement) => img.src)).toMatch(/^blob:/);
+      expect(await axeViolations(bob.page)).toEqual([]);
     },
   );
 });

@@ -12,6 +12,11 @@ export interface ChatEventDetails {
   'chat-conversation-created': { conversation: Conversation };
   /** The composer is about to send; cancel to keep the text and send nothing. */
   'chat-request-send': { conversationId: string; text: string };
+  /**
+   * Files were attached, dropped or pasted; cancel to upload nothing. Each file is sent as its
+   * own message.
+   */
+  'chat-request-upload': { conversationId: string; files: readonly File[] };
   /** The composer handed a message to the SDK (it is `pending` until the server acks it). */
   'chat-message-sent': { conversationId: string; message: Message };
   /** The user asked to send a failed message again. */
@@ -59,6 +64,7 @@ declare global {
     'chat-conversation-select': ChatEvent<'chat-conversation-select'>;
     'chat-conversation-created': ChatEvent<'chat-conversation-created'>;
     'chat-request-send': ChatEvent<'chat-request-send'>;
+    'chat-request-upload': ChatEvent<'chat-request-upload'>;
     'chat-message-sent': ChatEvent<'chat-message-sent'>;
     'chat-message-retry': ChatEvent<'chat-message-retry'>;
     'chat-signed-in': ChatEvent<'chat-signed-in'>;

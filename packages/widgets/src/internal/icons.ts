@@ -24,3 +24,11 @@ export const signOutIcon = icon(svg`<path d="M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10
 export const membersIcon = icon(
   svg`<circle cx="9" cy="8" r="3" /><path d="M3 20a6 6 0 0 1 12 0M16 5a3 3 0 0 1 0 6M21 20a6 6 0 0 0-4-5.7" />`,
 );
+/** A paper clip (attach). */
+export const attachIcon = icon(
+  svg`<path d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7L14 4.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4L15.5 7.6" />`,
+);
+/** A sheet of paper with a folded corner (a file). */
+export const fileIcon = icon(svg`<path d="M14 3H6v18h12V7zM14 3v4h4" />`);
+/** An arrow into a tray (download). */
+export const downloadIcon = icon(svg`<path d="M12 4v11M7 10l5 5 5-5M5 20h14" />`);

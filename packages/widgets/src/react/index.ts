@@ -72,7 +72,10 @@ export const ChatThread = createComponent({
   tagName: 'chat-thread',
   elementClass: ThreadElement,
   react: React,
-  events: { onChatMessageRetry: on('chat-message-retry') },
+  events: {
+    onChatMessageRetry: on('chat-message-retry'),
+    onChatRequestUpload: on('chat-request-upload'),
+  },
 });
 
 /** `<chat-message>` for React. */
@@ -90,6 +93,7 @@ export const ChatComposer = createComponent({
   react: React,
   events: {
     onChatRequestSend: on('chat-request-send'),
+    onChatRequestUpload: on('chat-request-upload'),
     onChatMessageSent: on('chat-message-sent'),
   },
 });

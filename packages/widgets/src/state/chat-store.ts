@@ -8,6 +8,7 @@ import type {
 } from '@parley/sdk';
 import { deriveConnection } from './connection-state.js';
 import type { ChatConnection } from './connection-state.js';
+import { UploadQueue } from './upload-queue.js';
 
 export type { ChatConnection } from './connection-state.js';
 
@@ -73,6 +74,11 @@ export class ChatStore {
   #wasOnline = false;
   #pending = false;
   #started: Promise<void> | undefined;
+
+  /** Files being uploaded from this page (composer, drop, paste), with progress and cancel. */
+  readonly uploads = new UploadQueue(
+    async (id) => this.conversation(id) ?? (await this.client.conversations.get(id)),
+  );
 
   /**
    * @param source - A `ChatClient`, or {@link ChatStoreOptions} to make one on demand. The
@@ -352,6 +358,7 @@ export class ChatStore {
       this.#wasOnline = false;
       this.#firstUnseen.clear();
       this.#markers.clear();
+      this.uploads.clear();
       this.#set({
         session: 'signed-out',
         me: null,

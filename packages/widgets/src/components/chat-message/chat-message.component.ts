@@ -7,6 +7,7 @@ import { linkify } from '../../internal/linkify.js';
 import { ParleyElement } from '../../internal/parley-element.js';
 import { formatTime } from '../../internal/time-format.js';
 import { baseStyles } from '../../styles/tokens.js';
+import { ChatFile } from '../chat-file/chat-file.component.js';
 import { styles } from './chat-message.styles.js';
 
 const STATUS_KEYS: Readonly<Record<string, StringKey>> = {
@@ -17,10 +18,15 @@ const STATUS_KEYS: Readonly<Record<string, StringKey>> = {
   failed: 'statusFailed',
 };
 
+const FILE_PARTS =
+  'file: file-block, image: file-image, placeholder: file-placeholder, card: file-card, icon: file-icon, name: file-name, size: file-size, download: file-download, error: file-error, retry: file-retry';
+
 /**
  * One message: its text (rendered as text only: links become clickable only for http and
  * https, with `rel="noopener noreferrer"`), time, delivery state for your own messages, and a
- * placeholder that says why a message cannot be decrypted.
+ * placeholder that says why a message cannot be decrypted. Attached files are shown by
+ * `<chat-file>` (images inline, other files as a card with a download button); the text of a
+ * message with a file is its caption.
  *
  * @event chat-message-retry - The user asked to send a failed message again.
  *
@@ -29,6 +35,8 @@ const STATUS_KEYS: Readonly<Record<string, StringKey>> = {
  * @csspart bubble - The bubble around the text.
  * @csspart text - The text.
  * @csspart link - A link inside the text.
+ * @csspart file - Each `<chat-file>` (its inner parts are exported as `file-*`: `file-image`,
+ *   `file-card`, `file-name`, `file-size`, `file-download`, `file-error`, ...).
  * @csspart undecryptable - The placeholder of a message that cannot be decrypted.
  * @csspart meta - Time and delivery state.
  * @csspart time - The time.
@@ -41,6 +49,7 @@ const STATUS_KEYS: Readonly<Record<string, StringKey>> = {
  * @tagname chat-message
  */
 export class ChatMessage extends ParleyElement {
+  static override dependencies = { 'chat-file': ChatFile };
   static override styles = [baseStyles, styles];
   static override properties: PropertyDeclarations = {
     ...ParleyElement.properties,
@@ -92,7 +101,19 @@ export class ChatMessage extends ParleyElement {
             ? html`<p part="undecryptable" class="undecryptable" role="note">
                 ${this.t('undecryptable', { reason: this.#reason(m) })}
               </p>`
-            : html`<p part="text" class="text">${this.#text(m.text)}</p>`
+            : html`${m.attachments.map(
+                (a) =>
+                  html`<chat-file
+                    part="file"
+                    exportparts=${FILE_PARTS}
+                    .attachment=${a}
+                    .strings=${this.strings}
+                  ></chat-file>`,
+              )}${
+                m.text || m.attachments.length === 0
+                  ? html`<p part="text" class="text">${this.#text(m.text)}</p>`
+                  : nothing
+              }`
         }
       </div>
       <div part="meta" class="meta">

@@ -34,6 +34,11 @@ export const styles = css`
     background: var(--_color-bubble-mine);
     color: var(--_color-on-bubble-mine);
   }
+  .bubble {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
   .text {
     margin: 0;
     white-space: pre-wrap;

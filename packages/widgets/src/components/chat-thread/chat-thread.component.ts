@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import type { Conversation, Message } from '@parley/sdk';
 import { ParleyElement } from '../../internal/parley-element.js';
+import { carriesFiles, requestUpload } from '../../internal/request-upload.js';
 import { StoreController } from '../../internal/store-controller.js';
 import { dayKey, formatDay } from '../../internal/time-format.js';
 import { baseStyles } from '../../styles/tokens.js';
@@ -18,8 +19,11 @@ const NEAR_TOP = 120;
  * screen readers, older ones (loaded by scrolling up, without the view jumping) are not.
  * Date separators, a "new messages" marker, delivery state per message and a placeholder with
  * the reason for a message that cannot be decrypted. Arrow keys, Home and End move between
- * messages. Follows the provider's open conversation unless `conversation-id` is set.
+ * messages. Files dropped on it are sent to the conversation (like the composer's attach
+ * button; the composer shows their progress). Follows the provider's open conversation unless
+ * `conversation-id` is set.
  *
+ * @event chat-request-upload - Files were dropped; cancel it to send nothing.
  * @event chat-message-retry - Bubbles up from a failed message; the thread retries it.
  *
  * @csspart log - The scrolling message history.
@@ -123,6 +127,9 @@ export class ChatThread extends ParleyElement {
         @scroll=${this.#onScroll}
         @keydown=${this.#onKeydown}
         @chat-message-retry=${this.#onRetry}
+        @dragover=${this.#onDragOver}
+        @dragleave=${this.#onDragLeave}
+        @drop=${this.#onDrop}
       >
         ${
           conversation.hasOlder
@@ -168,7 +175,7 @@ export class ChatThread extends ParleyElement {
       out.push(
         html`<chat-message
           part="message"
-          exportparts="message: message-row, sender: message-sender, bubble: message-bubble, text: message-text, link: message-link, undecryptable: message-undecryptable, meta: message-meta, time: message-time, status: message-status, retry: message-retry"
+          exportparts="message: message-row, sender: message-sender, bubble: message-bubble, text: message-text, link: message-link, undecryptable: message-undecryptable, meta: message-meta, time: message-time, status: message-status, retry: message-retry, file: message-file, file-image: message-file-image, file-card: message-file-card, file-name: message-file-name, file-size: message-file-size, file-download: message-file-download, file-error: message-file-error"
           role="article"
           tabindex=${index === focus ? '0' : '-1'}
           data-id=${m.id}
@@ -279,6 +286,27 @@ export class ChatThread extends ParleyElement {
     this.#conversation?.retry(detail.messageId).catch((error: unknown) => {
       console.warn('[parley] retry failed', error);
     });
+  }
+
+  #onDragOver(event: DragEvent): void {
+    if (!this.#conversation || !carriesFiles(event)) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    this.toggleAttribute('dragging', true);
+  }
+
+  #onDragLeave(event: DragEvent): void {
+    // Leaving for a child of the log is not leaving.
+    const to = event.relatedTarget as Node | null;
+    if (!to || !this.#log()?.contains(to)) this.toggleAttribute('dragging', false);
+  }
+
+  #onDrop(event: DragEvent): void {
+    this.toggleAttribute('dragging', false);
+    if (!this.#conversation || !carriesFiles(event)) return;
+    event.preventDefault();
+    const files = [...(event.dataTransfer?.files ?? [])];
+    requestUpload(this, this.#chat.store, this.#conversation.id, files);
   }
 
   #onKeydown(event: KeyboardEvent): void {

@@ -17,6 +17,10 @@ export const styles = css`
     display: flex;
     flex-direction: column;
   }
+  :host([dragging]) .log {
+    outline: 2px dashed var(--_color-accent);
+    outline-offset: -4px;
+  }
   .log > :first-child {
     margin-top: auto;
   }

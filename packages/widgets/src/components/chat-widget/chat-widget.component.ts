@@ -351,10 +351,10 @@ export class ChatWidget extends ParleyElement {
           }
           <chat-thread
             part="thread"
-            exportparts="log: thread-log, date-separator: thread-date-separator, new-marker: thread-new-marker, message: thread-message, message-bubble: thread-message-bubble, message-text: thread-message-text, message-status: thread-message-status, message-undecryptable: thread-message-undecryptable"
+            exportparts="log: thread-log, date-separator: thread-date-separator, new-marker: thread-new-marker, message: thread-message, message-bubble: thread-message-bubble, message-text: thread-message-text, message-status: thread-message-status, message-undecryptable: thread-message-undecryptable, message-file-image: thread-message-file-image, message-file-card: thread-message-file-card, message-file-download: thread-message-file-download, message-file-error: thread-message-file-error"
             .strings=${this.strings}
           ></chat-thread>
-          ${active ? html`<chat-composer part="composer" exportparts="input: composer-input, send: composer-send, offline: composer-offline" .strings=${this.strings}></chat-composer>` : nothing}
+          ${active ? html`<chat-composer part="composer" exportparts="input: composer-input, send: composer-send, offline: composer-offline, attach: composer-attach, uploads: composer-uploads, upload: composer-upload, progress: composer-progress, cancel: composer-cancel, upload-error: composer-upload-error" .strings=${this.strings}></chat-composer>` : nothing}
         </div>
       </div>
       <chat-new-conversation .strings=${this.strings}></chat-new-conversation>`;
