@@ -3,6 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    // `@parley/sdk/client`: ChatClient alone, for bundles that load the SDK on demand.
+    'client-entry': 'src/client-entry.ts',
     'protocol/index': 'src/protocol/index.ts',
     'crypto/index': 'src/crypto/index.ts',
     // The Argon2id Web Worker. It must sit next to the chunk that starts it (dist/), because

@@ -38,6 +38,24 @@ const onwarn = (warning, warn) => {
   warn(warning);
 };
 
+// The SDK's own chunk is `widget-sdk-<hash>.js`; the parts it imports only when needed (the
+// noble crypto fallback, Argon2id off the worker, ...) are `widget-<name>-<hash>.js`.
+const sdkEntry = at('../sdk/src/client-entry.ts');
+function chunkName(chunk) {
+  if (chunk.moduleIds.includes(sdkEntry)) return 'widget-sdk-[hash].js';
+  const name = chunk.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return `widget-${name}-[hash].js`;
+}
+
+// noble's SHA-2, HMAC and HKDF (with the SDK's small-hashes module that the WebCrypto provider
+// imports on first use) are shared by several of those lazy parts: one chunk for them rather
+// than one per file. Argon2id (with BLAKE2b) stays in its own.
+function manualChunks(id) {
+  if (/[\\/]crypto[\\/]providers[\\/]small-hashes\.ts$/.test(id)) return 'noble-hashes';
+  if (/@noble[\\/]hashes[\\/]/.test(id) && !/(argon2|blake)/.test(id)) return 'noble-hashes';
+  return undefined;
+}
+
 export default [
   {
     input: at('src/bundle.ts'),
@@ -48,14 +66,21 @@ export default [
       format: 'es',
       sourcemap: true,
       entryFileNames: 'widget.js',
-      chunkFileNames: 'widget-sdk-[hash].js',
+      chunkFileNames: chunkName,
+      manualChunks,
     },
     plugins: plugins(),
     onwarn,
   },
   {
     input: at('../sdk/src/auth/kdf-worker.ts'),
-    output: { file: at('dist/kdf-worker.js'), format: 'es', sourcemap: true },
+    // One file: the worker's lazy import of noble's Argon2id is inlined.
+    output: {
+      file: at('dist/kdf-worker.js'),
+      format: 'es',
+      sourcemap: true,
+      inlineDynamicImports: true,
+    },
     plugins: plugins(),
     onwarn,
   },

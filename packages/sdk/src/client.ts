@@ -22,8 +22,7 @@ import { safetyNumber } from './crypto/safety-number.js';
 import { Users } from './directory/users.js';
 import { checkSearchInput } from './search/search-types.js';
 import type { SearchOptions, SearchResult } from './search/search-types.js';
-import { RealtimeSession } from './sync/realtime-session.js';
-import type { StopReason } from './sync/realtime-session.js';
+import type { RealtimeSession, StopReason } from './sync/realtime-session.js';
 import type { ConnectionState } from './transport/connection.js';
 import type { PresenceInfo, RealtimeSettings } from './protocol/realtime.js';
 import type {
@@ -416,7 +415,7 @@ export class ChatClient {
     if (!internal || !account || !me || this.#realtime) return;
     const tokens = this.#session.tokens;
     const options = this.#options;
-    const started = internal.crypto().then((provider) =>
+    const started = loadRealtime(internal.crypto()).then(({ provider, RealtimeSession }) =>
       RealtimeSession.start({
         serverUrl: options.serverUrl,
         rest: internal.rest,
@@ -498,6 +497,19 @@ export class ChatClient {
       : new ChatError('internal', `A "${event}" listener threw`, { cause: error });
     this.#events.emit('error', chatError);
   }
+}
+
+/**
+ * The crypto provider and the realtime half of the SDK (socket.io-client, conversations, sync,
+ * search, files), imported only once signed in: bundles that load the SDK on demand (the
+ * script tag) keep it out of what a visitor downloads before signing in.
+ */
+async function loadRealtime(provider: Promise<CryptoProvider>) {
+  const [resolved, { RealtimeSession }] = await Promise.all([
+    provider,
+    import('./sync/realtime-session.js'),
+  ]);
+  return { provider: resolved, RealtimeSession };
 }
 
 /**

@@ -162,7 +162,8 @@ describe('a malicious server', () => {
     expect(texts(bobView)).toEqual(canaries);
 
     const haystacks = [Buffer.from(log.text)];
-    for (const file of await readdir(dataDir)) haystacks.push(await readFile(join(dataDir, file)));
+    for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true }))
+      if (entry.isFile()) haystacks.push(await readFile(join(entry.parentPath, entry.name)));
     const leaks = canaries
       .concat([alice.password, 'new canary pw 42'])
       .filter((needle) => haystacks.some((hay) => hay.includes(Buffer.from(needle))));

@@ -1,4 +1,3 @@
-import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { KDF_DEFAULTS, KDF_LIMITS } from '../protocol/auth.js';
 import type { KdfParams } from '../protocol/auth.js';
 import { assertBytes, fromB64u, toB64u, utf8, zeroize } from './encoding.js';
@@ -21,6 +20,8 @@ export interface Argon2idOptions {
  * normalised first, so the same password typed on different keyboards or OSes gives the same key.
  *
  * Runs asynchronously, yielding to the event loop; in browsers, call it from a Web Worker.
+ * noble's Argon2id is imported on first use, so a bundle whose derivations run in the worker
+ * does not carry it on the main thread.
  *
  * @param password - The user's password.
  * @param params - Stored per user; checked against the floor and ceiling in `KDF_LIMITS` so a
@@ -38,6 +39,7 @@ export async function argon2id(
   assertKdfParams(params);
   const salt = fromB64u(params.salt);
   assertBytes(salt, 'salt', SALT_LENGTH);
+  const { argon2idAsync } = await import('@noble/hashes/argon2.js');
   const pwd = utf8(password.normalize('NFKC'));
   try {
     return await argon2idAsync(pwd, salt, {

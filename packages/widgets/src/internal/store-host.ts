@@ -35,7 +35,9 @@ export function storeFor(source: StoreSource, current: ChatStore | null): ChatSt
   const store = new ChatStore({
     createClient: async () => {
       const [{ ChatClient }, kdfWorker] = await Promise.all([
-        import('@parley/sdk'),
+        // ChatClient alone: the package root would drag every class it re-exports into the
+        // chunk loaded before signing in.
+        import('@parley/sdk/client'),
         kdfWorkerFactory(),
       ]);
       return new ChatClient({

@@ -1,6 +1,5 @@
 import { equalBytes, fromHex } from '../encoding.js';
 import type { CryptoProvider } from '../provider.js';
-import { createNobleProvider } from './noble.js';
 import { createWebCryptoProvider } from './webcrypto.js';
 
 // Known answers (RFC 8032 §7.1 TEST 1, RFC 7748 §6.1): a runtime counts as capable only if its
@@ -36,12 +35,15 @@ export function getCryptoProvider(): Promise<CryptoProvider> {
  *
  * @param subtle - The `SubtleCrypto` to probe; `null` means none. Default:
  *   `globalThis.crypto.subtle`.
- * @returns The WebCrypto provider if the self-test passes, else the noble provider.
+ * @returns The WebCrypto provider if the self-test passes, else the noble provider. The noble
+ *   provider (with @noble/curves and @noble/ciphers) is imported only then, so bundles for
+ *   current browsers never download it.
  */
 export async function selectCryptoProvider(
   subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null,
 ): Promise<CryptoProvider> {
   if (subtle !== null && (await webCryptoWorks(subtle))) return createWebCryptoProvider(subtle);
+  const { createNobleProvider } = await import('./noble.js');
   return createNobleProvider();
 }
 

@@ -1,6 +1,3 @@
-import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
-import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
-import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { assertBytes, concatBytes, equalBytes, fromB64u } from '../encoding.js';
 import { CryptoError } from '../errors.js';
 import type { CryptoProvider } from '../provider.js';
@@ -12,6 +9,7 @@ import {
   isScalarCanonical,
   isSmallOrderEncoding,
 } from './checks.js';
+import type * as SmallHashesModule from './small-hashes.js';
 
 // PKCS#8 wrappers for a raw 32-byte private key (RFC 8410): WebCrypto has no raw import of
 // private OKP keys, and these fixed 16-byte DER headers are all PKCS#8 adds for Ed25519/X25519.
@@ -23,13 +21,33 @@ const PKCS8_X25519 = Uint8Array.from([
 ]);
 // Below this many bytes a hash, HMAC or HKDF is cheaper in JavaScript than the round trip
 // through WebCrypto's promise machinery (measured: about half the CPU per message); the
-// algorithms are the same, so the output is byte-identical either way.
+// algorithms are the same, so the output is byte-identical either way. The JavaScript
+// versions (./small-hashes.js) are imported on the first small input and used once they have
+// arrived; until then WebCrypto answers, so nothing ever waits for them.
 const SMALL_INPUT = 2048;
 // getRandomValues refuses more than 65536 bytes per call.
 const RANDOM_CHUNK = 65_536;
 // How many imported Ed25519 public keys to keep: verifying a conversation's history checks the
 // same few senders' keys thousands of times, and an import costs as much as a hash.
 const VERIFY_KEY_CACHE_SIZE = 256;
+
+type SmallHashes = typeof SmallHashesModule;
+let smallHashes: SmallHashes | undefined;
+let smallHashesLoading: Promise<void> | undefined;
+
+/** noble's hashes for an input of `size` bytes if it is small and they have loaded, else none. */
+function jsHashesFor(size: number): SmallHashes | undefined {
+  if (size > SMALL_INPUT) return undefined;
+  smallHashesLoading ??= import('./small-hashes.js').then(
+    (loaded) => {
+      smallHashes = loaded;
+    },
+    () => {
+      smallHashesLoading = undefined; // a failed chunk load is retried on the next hash
+    },
+  );
+  return smallHashes;
+}
 
 /**
  * The native {@link CryptoProvider}: WebCrypto's Ed25519, X25519, AES-GCM, HKDF, HMAC and SHA-2
@@ -125,18 +143,21 @@ export function createWebCryptoProvider(
     },
     async sha256(data) {
       assertBytes(data, 'data');
-      if (data.length <= SMALL_INPUT) return nobleSha256(data);
+      const js = jsHashesFor(data.length);
+      if (js) return js.sha256(data);
       return new Uint8Array(await subtle.digest('SHA-256', buf(data)));
     },
     async sha512(data) {
       assertBytes(data, 'data');
-      if (data.length <= SMALL_INPUT) return nobleSha512(data);
+      const js = jsHashesFor(data.length);
+      if (js) return js.sha512(data);
       return new Uint8Array(await subtle.digest('SHA-512', buf(data)));
     },
     async hmacSha256(key, data) {
       assertBytes(key, 'key');
       assertBytes(data, 'data');
-      if (data.length <= SMALL_INPUT) return nobleHmac(nobleSha256, key, data);
+      const js = jsHashesFor(data.length);
+      if (js) return js.hmac(js.sha256, key, data);
       // WebCrypto refuses an empty HMAC key; HMAC pads keys with zeros to the block size, so
       // 32 zero bytes is the same key (RFC 2104 §2). HPKE's LabeledExtract needs this.
       const raw = key.length === 0 ? new Uint8Array(32) : key;
@@ -148,8 +169,8 @@ export function createWebCryptoProvider(
     async hkdf(ikm, salt, info, length) {
       assertHkdfInputs(ikm, salt, info, length);
       if (length === 0) return new Uint8Array(0);
-      if (ikm.length + info.length <= SMALL_INPUT)
-        return nobleHkdf(nobleSha256, ikm, salt, info, length);
+      const js = jsHashesFor(ikm.length + info.length);
+      if (js) return js.hkdf(js.sha256, ikm, salt, info, length);
       const k = await subtle.importKey('raw', buf(ikm), 'HKDF', false, ['deriveBits']);
       const params = {
         name: 'HKDF',
