@@ -86,6 +86,8 @@ export function createSendPipeline(
       return results;
     },
     minIntervalMs: GROUP_COMMIT_INTERVAL_MS,
+    // Slow commits (a busy disk) then take at most a quarter of the event loop's time.
+    spacing: 3,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   });
 

@@ -100,6 +100,35 @@ describe('createWriteBatcher', () => {
     }
   });
 
+  it('spaces batches by a multiple of the last one when commits turn slow', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    try {
+      const starts: number[] = [];
+      const batcher = createWriteBatcher<number, number>({
+        minIntervalMs: 5,
+        spacing: 3,
+        write: async (items) => {
+          starts.push(performance.now());
+          // A slow commit: 20 ms of (fake) fsync.
+          await new Promise((r) => setTimeout(r, 20));
+          return items;
+        },
+      });
+      const first = batcher.submit(1);
+      await vi.advanceTimersByTimeAsync(25);
+      await first;
+      const second = batcher.submit(2);
+      await vi.advanceTimersByTimeAsync(30);
+      expect(starts).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(40);
+      await second;
+      // 3 × 20 ms after the first batch started.
+      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(60);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('reports each batch size', async () => {
     const sizes: number[] = [];
     const batcher = createWriteBatcher<number, number>({

@@ -13,6 +13,12 @@ export interface WriteBatcherOptions<I, R> {
    * adding at most this much to an ack. Idle, the first item is written at once. Default 0.
    */
   minIntervalMs?: number;
+  /**
+   * Also leave this many times the last batch's duration between the starts of two batches,
+   * so that when commits turn slow (a busy disk makes each fsync take milliseconds) they take
+   * at most `1 / (spacing + 1)` of the event loop's time. Default 0 (off).
+   */
+  spacing?: number;
   /** Called after each batch with its size and duration in ms (metrics). */
   onBatch?: (size: number, ms: number) => void;
 }
@@ -50,11 +56,12 @@ interface Waiting<I, R> {
  * ```
  */
 export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): WriteBatcher<I, R> {
-  const { write, maxBatch, schedule, onBatch, minIntervalMs } = {
+  const { write, maxBatch, schedule, onBatch, minIntervalMs, spacing } = {
     maxBatch: 1000,
     schedule: (flush: () => void) => void setImmediate(flush),
     onBatch: undefined,
     minIntervalMs: 0,
+    spacing: 0,
     ...options,
   };
   const queue: Waiting<I, R>[] = [];
@@ -63,11 +70,13 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
   let inFlight = 0;
   let idle: Array<() => void> = [];
   let lastStart = Number.NEGATIVE_INFINITY;
+  let lastDuration = 0;
+  const nextStart = () => lastStart + Math.max(minIntervalMs, spacing * lastDuration);
 
-  /** Schedules a run: next tick, or once `minIntervalMs` has passed since the last batch. */
+  /** Schedules a run: next tick, or once the spacing since the last batch has passed. */
   function trigger(): void {
     scheduled = true;
-    const wait = lastStart + minIntervalMs - performance.now();
+    const wait = nextStart() - performance.now();
     if (wait > 0) setTimeout(() => void run(), wait);
     else schedule(() => void run());
   }
@@ -77,7 +86,7 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
     if (running) return;
     running = true;
     while (queue.length > 0) {
-      if (lastStart + minIntervalMs > performance.now()) {
+      if (nextStart() > performance.now()) {
         // Too soon after the last batch: let more items gather (the waiters stay waiting).
         running = false;
         trigger();
@@ -94,7 +103,8 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
         for (const w of batch) w.reject(error);
       }
       inFlight = 0;
-      onBatch?.(batch.length, performance.now() - started);
+      lastDuration = performance.now() - started;
+      onBatch?.(batch.length, lastDuration);
     }
     running = false;
     const waiters = idle;
