@@ -37,14 +37,21 @@ export default tseslint.config(
     },
   },
   {
-    // `import { z } from 'zod'` keeps every zod locale and the JSON-schema code in a browser
+    // `import { z } from 'zod'` keeps every zod locale and the JSON-schema code in an esbuild
     // bundle (about 68 KB gzipped); the namespace import lets bundlers drop them.
     files: ['packages/sdk/src/**/*.ts', 'packages/widgets/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      'no-restricted-syntax': [
         'error',
         {
-          paths: [{ name: 'zod', importNames: ['z'], message: "Use `import * as z from 'zod'`." }],
+          selector: 'TSEnumDeclaration',
+          message: 'Use a string-literal union or an as-const object.',
+        },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+        { selector: 'TSParameterProperty', message: 'No parameter properties.' },
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Use `import * as z from 'zod'`.",
         },
       ],
     },

@@ -16,3 +16,12 @@ type Story = StoryObj;
 
 export const Offline: Story = {};
 export const Reconnecting: Story = { args: { state: 'reconnecting' } };
+export const Connecting: Story = { args: { state: 'connecting' } };
+/** Online: renders nothing. */
+export const Online: Story = { args: { state: 'online' } };
+export const RightToLeft: Story = {
+  render: (args) =>
+    html`<div dir="rtl" lang="es">
+      <chat-connection-banner state=${String(args.state)}></chat-connection-banner>
+    </div>`,
+};

@@ -40,3 +40,22 @@ export const Undecryptable: Story = {
 export const MarkupStaysText: Story = {
   render: () => show({ ...base, text: '<img src=x onerror=alert(1)> <b>not bold</b>' }),
 };
+export const InGroup: Story = {
+  render: () => html`<chat-message .message=${base} sender-name="Bo" show-sender></chat-message>`,
+};
+export const LongText: Story = {
+  render: () =>
+    show({ ...base, text: `${'A long line without breaks '.repeat(30)}\nand a new line.` }),
+};
+export const RightToLeft: Story = {
+  render: () =>
+    html`<div dir="rtl" lang="es">${show({ ...base, sender: 'u-me' }, true, 'read')}</div>`,
+};
+export const Dark: Story = {
+  render: () =>
+    html`<chat-provider theme="dark"
+      ><div style="background:#16181d;padding:8px">
+        ${show(base)} ${show({ ...base, id: 'm2', sender: 'u-me' }, true, 'read')}
+      </div></chat-provider
+    >`,
+};

@@ -13,7 +13,7 @@ function withDemo(
   // Open the first conversation once the widget has made its own store from the client.
   setTimeout(() => {
     const widget = document.querySelector('chat-widget') as unknown as { store: ChatStore | null };
-    void widget?.store?.open('c1');
+    if (!options.empty) void widget?.store?.open('c1');
   }, 100);
   return html`<div style="height:560px" dir=${attrs.dir ?? 'ltr'} lang=${attrs.lang ?? 'en'}>
     <chat-widget
@@ -62,3 +62,13 @@ export const RightToLeft: Story = {
 export const Dark: Story = { render: () => withDemo({}, { theme: 'dark', mode: 'inbox' }) };
 /** The launcher, open. */
 export const Launcher: Story = { render: () => withDemo({}, { mode: 'launcher' }) };
+/** A contact's key changed: the warning above the conversation. */
+export const IdentityChanged: Story = {
+  render: () => withDemo({ identityChange: true }, { mode: 'inbox' }),
+};
+/** A group in the list (open it to manage its members). */
+export const Group: Story = { render: () => withDemo({ group: true }, { mode: 'inbox' }) };
+/** Narrow, as on a 320 px phone. */
+export const Phone: Story = {
+  render: () => html`<div style="width:320px">${withDemo({})}</div>`,
+};
