@@ -3,30 +3,17 @@
  * tags stay custom elements (not unresolved Vue components), and the built app works in
  * Chromium against a real server: Vue binds the element's properties and hears its events.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { build, createLogger, preview } from 'vite';
-import type { PreviewServer } from 'vite';
+import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../../../packages/sdk/test/browser/chromium.js';
-import { newClient, startServer, uniqueUsername } from '../../../packages/sdk/test/test-server.js';
-import type { RunningServer } from '../../../packages/sdk/test/test-server.js';
+import { chromiumAvailable } from '../../../packages/sdk/test/browser/chromium.js';
+import { newClient, uniqueUsername } from '../../../packages/sdk/test/test-server.js';
+import { PASSWORD, readBuiltScripts, usePreviewSite } from '../../test-support/preview.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PASSWORD = 'correct horse battery staple';
-
-/** Vite's logger at `error`, minus the proxy's reports of sockets cut when a page closes. */
-function quietProxyLogger() {
-  const logger = createLogger('error');
-  const error = logger.error.bind(logger);
-  logger.error = (msg, options) => {
-    if (!/ws proxy (socket )?error/.test(msg)) error(msg, options);
-  };
-  return logger;
-}
 
 describe('examples/vue', () => {
   let outDir = '';
@@ -59,14 +46,7 @@ describe('examples/vue', () => {
   it('builds with vite build, keeping <chat-*> as custom elements', async () => {
     const html = await readFile(join(outDir, 'index.html'), 'utf8');
     expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
-    const assets = await readdir(join(outDir, 'assets'));
-    const code = (
-      await Promise.all(
-        assets
-          .filter((f) => f.endsWith('.js'))
-          .map((f) => readFile(join(outDir, 'assets', f), 'utf8')),
-      )
-    ).join('\n');
+    const code = await readBuiltScripts(outDir);
     // Compiled templates create the tag by name; resolveComponent would mean Vue took it for
     // one of its own components (and warned "Failed to resolve component" at run time).
     expect(/["'`]chat-widget["'`]/.test(code)).toBe(true);
@@ -75,37 +55,11 @@ describe('examples/vue', () => {
   });
 
   describe.skipIf(!chromiumAvailable())('in Chromium, against a real server', () => {
-    let parley: RunningServer;
-    let site: PreviewServer;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      parley = await startServer();
-      // `vite preview` with the example's config, forwarding to this server instead.
-      site = await preview({
-        root: ROOT,
-        customLogger: quietProxyLogger(),
-        build: { outDir },
-        preview: {
-          port: 0,
-          strictPort: false,
-          host: '127.0.0.1',
-          proxy: {
-            '/api': parley.url,
-            '/socket.io': { target: parley.url, ws: true },
-          },
-        },
-      });
-      browser = await launchChromium();
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await new Promise<void>((resolve) => site?.httpServer.close(() => resolve()));
-      await parley?.close();
-    });
+    // `vite preview` with the example's config, forwarding to a real server.
+    const env = usePreviewSite(ROOT, () => outDir);
 
     it('signs in through <chat-widget>; Vue shows its unread count and drives its theme', async () => {
+      const { parley, site, browser } = env;
       const alice = { name: uniqueUsername('alice'), client: newClient(parley) };
       const bob = { name: uniqueUsername('bob'), client: newClient(parley) };
       await alice.client.register({ username: alice.name, password: PASSWORD });

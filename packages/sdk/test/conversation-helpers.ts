@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { clientInternals } from '../src/client.js';
 import type { ChatClient } from '../src/client.js';
 import type { Conversation } from '../src/conversations/conversation.js';
 import type { ChatError } from '../src/errors.js';
@@ -90,4 +91,11 @@ export function orderedMessages(conversation: Conversation): Message[] {
 /** The conversation with this id as `client` sees it, once loaded. */
 export async function conversationOf(client: ChatClient, id: string): Promise<Conversation> {
   return client.conversations.get(id);
+}
+
+/** The signed-in client's realtime session (its connection, sync and search index). */
+export async function realtimeOf(client: ChatClient) {
+  const session = await clientInternals(client).realtime();
+  if (!session) throw new Error('not signed in');
+  return session;
 }

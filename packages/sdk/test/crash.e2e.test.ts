@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import type { ChatClient } from '../src/client.js';
-import { eventually, orderedMessages, registerUser } from './conversation-helpers.js';
+import { orderedMessages, registerUser } from './conversation-helpers.js';
 import { startCli } from '../../server/test/cli-process.js';
-import type { RunningServer } from './test-server.js';
+import { everySent, expectStoredOnce, externalServer, sendUnderLoad } from './outage-load.js';
+import type { StoredEvent } from './outage-load.js';
 
 const MESSAGES = 60;
 const KILL_AFTER = 15;
@@ -32,11 +33,7 @@ it('after kill -9 and a restart, every message is stored once, in order, and vie
   const first = await startCli(dataDir, 0);
   children.push(first.child);
   const port = Number(new URL(first.url).port);
-  const server: RunningServer = {
-    url: first.url,
-    advanceClock: () => undefined,
-    close: async () => undefined,
-  };
+  const server = externalServer(first.url);
   const alice = await registerUser(server, 'alice', {
     reconnect: { baseMs: 50, maxMs: 500 },
   });
@@ -45,41 +42,24 @@ it('after kill -9 and a restart, every message is stored once, in order, and vie
   const group = await alice.client.conversations.create({ title: 'Crash', members: [bob.id] });
   const bobView = await bob.client.conversations.get(group.id);
 
-  let acked = 0;
-  const sends = Array.from({ length: MESSAGES }, (_, n) =>
-    group.send(`m${n}`).then(() => {
-      acked++;
-    }),
-  );
-  await eventually(() => acked >= KILL_AFTER, 'the first acknowledgements');
+  const { sends, acked } = await sendUnderLoad(group, MESSAGES, KILL_AFTER);
   first.child.kill('SIGKILL');
   await new Promise((resolve) => first.child.once('exit', resolve));
-  const ackedBeforeKill = acked;
+  const ackedBeforeKill = acked();
 
   const second = await startCli(dataDir, port);
   children.push(second.child);
   // The clients reconnect on their own and resend what was not acknowledged.
-  await eventually(
-    () => group.messages.filter((m) => m.status === 'sent').length === MESSAGES,
-    'every message acknowledged after the restart',
-    30_000,
-  );
+  await everySent(group, MESSAGES, 'every message acknowledged after the restart');
   await Promise.all(sends);
-  await eventually(
-    () => bobView.messages.filter((m) => m.status === 'sent').length === MESSAGES,
-    'bob to have every message',
-    30_000,
-  );
+  await everySent(bobView, MESSAGES, 'bob to have every message');
 
   const db = new Database(join(dataDir, 'parley.db'), { readonly: true });
   const rows = db
     .prepare('SELECT seq, kind, msg_id FROM events WHERE conv_id = ? ORDER BY seq')
-    .all(group.id) as { seq: number; kind: string; msg_id: string | null }[];
+    .all(group.id) as StoredEvent[];
   db.close();
-  expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
-  const stored = rows.filter((r) => r.kind === 'message').map((r) => r.msg_id);
-  expect(stored).toHaveLength(MESSAGES);
-  expect(new Set(stored).size).toBe(MESSAGES);
+  expectStoredOnce(rows, MESSAGES);
   expect(ackedBeforeKill).toBeLessThan(MESSAGES);
 
   const view = (messages: ReturnType<typeof orderedMessages>) =>

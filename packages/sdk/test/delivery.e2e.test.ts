@@ -15,6 +15,7 @@ import {
   eventually,
   online,
   orderedMessages,
+  realtimeOf,
   registerUser,
   texts,
   waitForMessages,
@@ -39,12 +40,6 @@ async function user(prefix: string, options: Parameters<typeof registerUser>[2] 
   const created = await registerUser(server, prefix, options);
   clients.push(created.client);
   return created;
-}
-
-async function realtime(client: ChatClient) {
-  const session = await clientInternals(client).realtime();
-  if (!session) throw new Error('not signed in');
-  return session;
 }
 
 /** Every event of a conversation's log, read over REST as `client`. */
@@ -74,7 +69,7 @@ describe('delivery against the real server', () => {
     await dm.send('warm-up');
     await waitForMessages(bobView, 1);
 
-    const connection = (await realtime(bob.client)).connection;
+    const connection = (await realtimeOf(bob.client)).connection;
     connection.stop();
     const written = Array.from({ length: 100 }, (_, n) => `offline ${n}`);
     for (const text of written) await dm.send(text);
@@ -142,7 +137,7 @@ describe('delivery against the real server', () => {
     await dm.send('sent before the crash');
 
     // Offline: the messages only reach the outbox, then the "tab" goes away.
-    (await realtime(alice.client)).connection.stop();
+    (await realtimeOf(alice.client)).connection.stop();
     const pending = [dm.send('queued 1'), dm.send('queued 2')];
     for (const p of pending) p.catch(() => undefined);
     await eventually(

@@ -2,12 +2,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clientInternals } from '../src/client.js';
 import type { ChatClient } from '../src/client.js';
 import { SEARCH_INDEX_NAME } from '../src/search/message-search.js';
 import { FileStore } from '../src/store/file-store.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import { eventually, registerUser, waitForMessages } from './conversation-helpers.js';
+import { eventually, realtimeOf, registerUser, waitForMessages } from './conversation-helpers.js';
 import { useTestServer } from './test-server.js';
 
 const suite = useTestServer();
@@ -22,12 +21,6 @@ async function user(prefix: string, options: Parameters<typeof registerUser>[2] 
   const created = await registerUser(suite.server, prefix, options);
   clients.push(created.client);
   return created;
-}
-
-async function realtime(client: ChatClient) {
-  const session = await clientInternals(client).realtime();
-  if (!session) throw new Error('not signed in');
-  return session;
 }
 
 async function hits(client: ChatClient, query: string): Promise<string[]> {
@@ -49,7 +42,7 @@ describe('search (SDK against a real server)', () => {
     const aliceView = await alice.client.conversations.openDirect(bob.id);
     await waitForMessages(aliceView, 3);
     expect(await hits(alice.client, 'pelican')).toEqual(['The canaryword is pelican, remember it']);
-    await (await realtime(alice.client)).search.flush();
+    await (await realtimeOf(alice.client)).search.flush();
     alice.client.close();
 
     // The store at rest holds the index, encrypted: no file contains the words.
@@ -144,7 +137,7 @@ describe('search (SDK against a real server)', () => {
     expect(await alice.client.search('bot').catch((e: unknown) => e)).toMatchObject({
       code: 'unavailable',
     });
-    await (await realtime(alice.client)).search.flush();
+    await (await realtimeOf(alice.client)).search.flush();
     expect(await store.get(`parley:${alice.id}:${SEARCH_INDEX_NAME}`)).toBeUndefined();
   });
 
@@ -156,7 +149,7 @@ describe('search (SDK against a real server)', () => {
     await dm.send('a gannet flew by');
     await waitForMessages(await alice.client.conversations.openDirect(bob.id), 1);
     expect(await hits(alice.client, 'gannet')).toHaveLength(1);
-    const session = await realtime(alice.client);
+    const session = await realtimeOf(alice.client);
     await session.search.flush();
     const key = `parley:${alice.id}:${SEARCH_INDEX_NAME}`;
     expect(await store.get(key)).toBeDefined();

@@ -1,17 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBinary, makeCertificate, NGINX, OPENSSL, writeNginxMain } from './tls-fixtures.js';
 
 const DEPLOY = fileURLToPath(new URL('../../../deploy/', import.meta.url));
-const find = (...paths: string[]) => paths.find((p) => existsSync(p));
-const NGINX = find('/usr/sbin/nginx', '/usr/bin/nginx');
-const CADDY = find('/usr/bin/caddy', '/usr/local/bin/caddy');
-const OPENSSL = find('/usr/bin/openssl', '/usr/local/bin/openssl');
-const SYSTEMD_ANALYZE = find('/usr/bin/systemd-analyze');
+const CADDY = findBinary('/usr/bin/caddy', '/usr/local/bin/caddy');
+const SYSTEMD_ANALYZE = findBinary('/usr/bin/systemd-analyze');
 if (!NGINX) console.warn('skipping `nginx -t` of deploy/nginx/parley.conf: nginx is not installed');
 if (!OPENSSL) console.warn('skipping `nginx -t`: no openssl to make a test certificate');
 if (!CADDY)
@@ -42,41 +40,13 @@ describe('deploy/nginx/parley.conf', () => {
   });
 
   it.skipIf(!NGINX || !OPENSSL)('passes nginx -t', () => {
-    const cert = join(work, 'cert.pem');
-    const key = join(work, 'key.pem');
-    execFileSync(
-      OPENSSL!,
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=chat.example.com',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = makeCertificate(work, { cn: 'chat.example.com', days: 2 });
     // The same file, with the certificate paths pointed at a throwaway certificate.
     const site = conf
       .replace('/etc/letsencrypt/live/chat.example.com/fullchain.pem', cert)
       .replace('/etc/letsencrypt/live/chat.example.com/privkey.pem', key);
     writeFileSync(join(work, 'parley.conf'), site);
-    const main = join(work, 'nginx.conf');
-    writeFileSync(
-      main,
-      `pid ${work}/nginx.pid;\nerror_log ${work}/error.log;\nevents {}\nhttp {\n` +
-        `  access_log off;\n  client_body_temp_path ${work}/body;\n  proxy_temp_path ${work}/proxy;\n` +
-        `  include ${work}/parley.conf;\n}\n`,
-    );
+    const main = writeNginxMain(work, join(work, 'parley.conf'));
     const run = spawnSync(NGINX!, ['-t', '-p', work, '-c', main], { encoding: 'utf8' });
     expect(run.stderr).toContain('test is successful');
     expect(run.status).toBe(0);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -6,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from './run-command.js';
+import { makeCertificate, OPENSSL } from './tls-fixtures.js';
 
-const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));
 const SETPRIV = '/usr/bin/setpriv';
 const isRoot = process.getuid?.() === 0;
 /** Root ignores permission bits: the unwritable-folder check runs as nobody then. */
@@ -141,32 +140,8 @@ describe('parley-server doctor', () => {
   });
 
   describe.skipIf(!OPENSSL)('TLS files', () => {
-    const make = (name: string, days: number) => {
-      const cert = join(work, `${name}-cert.pem`);
-      const key = join(work, `${name}-key.pem`);
-      execFileSync(
-        OPENSSL as string,
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          String(days),
-          '-subj',
-          '/CN=localhost',
-        ],
-        { stdio: 'ignore' },
-      );
-      return { cert, key };
-    };
+    const make = (name: string, days: number) =>
+      makeCertificate(work, { cn: 'localhost', days, prefix: `${name}-` });
 
     it('accepts a valid certificate with its key, and refuses a key of another one', async () => {
       const a = make('a', 30);

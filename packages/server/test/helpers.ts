@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { createServer } from '../src/index.js';
 import type { ParleyServer, ServerOptions } from '../src/index.js';
 import type { AuditEvent } from '../src/observability/audit.js';
+import { urlFetchers } from './url-fetchers.js';
 
 /** A line-collecting stream, so tests can read what the server logged. */
 export class MemoryLog extends Writable {
@@ -54,13 +55,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     dataDir,
     log,
     audit,
-    fetch: (path, init) => fetch(new URL(path, url), init),
-    post: (path, body, headers = {}) =>
-      fetch(new URL(path, url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      }),
+    ...urlFetchers(url),
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });

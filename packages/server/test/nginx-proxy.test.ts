@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -7,17 +7,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, until } from '../src/conversations/test-fixtures.js';
 import { startTestServer } from './helpers.js';
 import type { TestServer } from './helpers.js';
+import { handshake, makeCertificate, NGINX, OPENSSL, writeNginxMain } from './tls-fixtures.js';
 
 const CONF = fileURLToPath(new URL('../../../deploy/nginx/parley.conf', import.meta.url));
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
-const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));
 if (!NGINX || !OPENSSL) {
   console.warn('skipping the nginx proxy test: it needs nginx and openssl installed');
 }
@@ -45,23 +43,6 @@ function get(
   });
 }
 
-function handshake(port: number, version: tls.SecureVersion): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      host: '127.0.0.1',
-      port,
-      rejectUnauthorized: false,
-      minVersion: version,
-      maxVersion: version,
-    });
-    socket.once('secureConnect', () => {
-      resolve(socket.getProtocol() ?? 'unknown');
-      socket.end();
-    });
-    socket.once('error', reject);
-  });
-}
-
 /**
  * deploy/nginx/parley.conf in front of a real server: the shipped file with only its ports,
  * upstream and certificate paths changed, run by the real nginx.
@@ -75,29 +56,7 @@ describe.skipIf(!NGINX || !OPENSSL)('deploy/nginx/parley.conf in front of a real
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'parley-nginx-'));
     t = await startTestServer({ trustProxy: 1 });
-    const cert = join(work, 'cert.pem');
-    const key = join(work, 'key.pem');
-    execFileSync(
-      OPENSSL!,
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=chat.example.com',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = makeCertificate(work, { cn: 'chat.example.com', days: 2 });
     tlsPort = await freePort();
     const httpPort = await freePort();
     const site = readFileSync(CONF, 'utf8')
@@ -108,13 +67,7 @@ describe.skipIf(!NGINX || !OPENSSL)('deploy/nginx/parley.conf in front of a real
       .replace('listen 80;', `listen 127.0.0.1:${httpPort};`)
       .replace(/^\s*listen \[::\]:\d+.*$/gm, '');
     writeFileSync(join(work, 'parley.conf'), site);
-    const main = join(work, 'nginx.conf');
-    writeFileSync(
-      main,
-      `daemon off;\npid ${work}/nginx.pid;\nerror_log ${work}/error.log;\nevents {}\nhttp {\n` +
-        `  access_log off;\n  client_body_temp_path ${work}/body;\n  proxy_temp_path ${work}/proxy;\n` +
-        `  include ${work}/parley.conf;\n}\n`,
-    );
+    const main = writeNginxMain(work, join(work, 'parley.conf'), { daemon: false });
     nginx = spawn(NGINX!, ['-p', work, '-c', main], { stdio: 'ignore' });
     await until(() => existsSync(join(work, 'nginx.pid')), 10_000);
     let up = false;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestServer } from './helpers.js';
+import { urlFetchers } from './url-fetchers.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
@@ -42,12 +43,6 @@ export function remoteServer(url: string, dataDir: string): TestServer {
   return {
     url,
     dataDir,
-    fetch: (path, init) => fetch(new URL(path, url), init),
-    post: (path, body, headers = {}) =>
-      fetch(new URL(path, url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      }),
+    ...urlFetchers(url),
   } as TestServer;
 }

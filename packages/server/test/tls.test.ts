@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,26 +5,9 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from './helpers.js';
 import type { TestServer } from './helpers.js';
+import { handshake, makeCertificate, OPENSSL } from './tls-fixtures.js';
 
-const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));
 if (!OPENSSL) console.warn('skipping TLS tests: no openssl to make a test certificate');
-
-function handshake(port: number, version: tls.SecureVersion): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      host: '127.0.0.1',
-      port,
-      rejectUnauthorized: false,
-      minVersion: version,
-      maxVersion: version,
-    });
-    socket.once('secureConnect', () => {
-      resolve(socket.getProtocol() ?? 'unknown');
-      socket.end();
-    });
-    socket.once('error', reject);
-  });
-}
 
 describe.skipIf(!OPENSSL)('HTTPS', () => {
   let dir: string;
@@ -34,29 +15,7 @@ describe.skipIf(!OPENSSL)('HTTPS', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-tls-'));
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      OPENSSL as string,
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = makeCertificate(dir, { cn: '127.0.0.1', days: 1 });
     t = await startTestServer({ tlsCert: cert, tlsKey: key });
   });
   afterAll(async () => {

@@ -24,6 +24,16 @@ export async function seedUser(server: RunningServer, prefix = 'user'): Promise<
   return { username, client };
 }
 
+/** Registers one user per prefix, one after another, in order. */
+export async function seedUsers<const P extends readonly string[]>(
+  server: RunningServer,
+  ...prefixes: P
+): Promise<{ -readonly [K in keyof P]: SeededUser }> {
+  const users: SeededUser[] = [];
+  for (const prefix of prefixes) users.push(await seedUser(server, prefix));
+  return users as { -readonly [K in keyof P]: SeededUser };
+}
+
 /** Opens a direct conversation from `from` to `to` and sends `texts` in order. */
 export async function seedDirect(
   from: SeededUser,

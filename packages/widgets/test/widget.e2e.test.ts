@@ -16,6 +16,7 @@ import { rollup } from 'rollup';
 import type { OutputOptions, RollupOptions } from 'rollup';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordStartedWorkers } from '../../sdk/test/browser/browser-site.js';
 import { launchChromium } from '../../sdk/test/browser/chromium.js';
 import { startServer } from '../../sdk/test/test-server.js';
 import type { RunningServer } from '../../sdk/test/test-server.js';
@@ -80,17 +81,7 @@ describe.skipIf(!chromiumAvailable())('<chat-widget> from the script tag, end to
       person.context = await browser.newContext({ viewport: { width: 900, height: 700 } });
       person.page = await person.context.newPage();
       // Record the workers the page starts (the Argon2id worker), without changing them.
-      await person.page.addInitScript(() => {
-        const NativeWorker = window.Worker;
-        const started: string[] = [];
-        Object.assign(window, { startedWorkers: started });
-        window.Worker = class extends NativeWorker {
-          constructor(url: string | URL, options?: WorkerOptions) {
-            super(url, options);
-            started.push(String(url));
-          }
-        };
-      });
+      await recordStartedWorkers(person.page);
       person.page.on('dialog', (dialog) => {
         throw new Error(`unexpected dialog: ${dialog.message()}`);
       });

@@ -4,9 +4,6 @@
  * uploaded across origins — and a Node client downloads, decrypts and verifies both; the
  * browser downloads its own file back as a typed Blob.
  */
-import { createServer as createHttpServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +13,17 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attachment } from '../../src/index.js';
 import { eventually, registerUser } from '../conversation-helpers.js';
-import { startServer, uniqueUsername } from '../test-server.js';
+import { uniqueUsername } from '../test-server.js';
 import type { RunningServer } from '../test-server.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { BROWSER_BUNDLE, pageHtml, startBrowserSite } from './browser-site.js';
+import type { BrowserSite } from './browser-site.js';
+import { chromiumAvailable } from './chromium.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 describe.skipIf(!chromiumAvailable())('files in Chromium', () => {
   let outDir: string;
-  let site: Server;
+  let rig: BrowserSite | undefined;
   let siteUrl: string;
   let parley: RunningServer;
   let browser: Browser;
@@ -34,15 +33,9 @@ describe.skipIf(!chromiumAvailable())('files in Chromium', () => {
     await build({
       entryPoints: { entry: here('./entry.ts') },
       outdir: outDir,
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      conditions: ['parley-source'],
-      external: ['node:*'],
-      logLevel: 'error',
+      ...BROWSER_BUNDLE,
     });
-    site = createHttpServer((req, res) => {
+    rig = await startBrowserSite((req, res) => {
       if (req.url === '/entry.js') {
         void readFile(join(outDir, 'entry.js')).then((body) => {
           res.writeHead(200, { 'content-type': 'text/javascript' });
@@ -51,18 +44,13 @@ describe.skipIf(!chromiumAvailable())('files in Chromium', () => {
         return;
       }
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><title>files</title><script type="module" src="/entry.js"></script>');
+      res.end(pageHtml('files'));
     });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    parley = await startServer({ allowedOrigins: [siteUrl] });
-    browser = await launchChromium();
+    ({ siteUrl, parley, browser } = rig);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await parley?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await rig?.close();
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 

@@ -3,9 +3,6 @@
  * progress), resume from IndexedDB without the password, a wrong password refused, logout —
  * against a real server on another origin allowed by CORS.
  */
-import { createServer as createHttpServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -13,9 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, uniqueUsername } from '../test-server.js';
+import { uniqueUsername } from '../test-server.js';
 import type { RunningServer } from '../test-server.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import {
+  BROWSER_BUNDLE,
+  pageHtml,
+  recordStartedWorkers,
+  startBrowserSite,
+} from './browser-site.js';
+import type { BrowserSite } from './browser-site.js';
+import { chromiumAvailable } from './chromium.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const TYPES: Record<string, string> = {
@@ -26,7 +30,7 @@ const TYPES: Record<string, string> = {
 
 describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
   let outDir: string;
-  let site: Server;
+  let rig: BrowserSite | undefined;
   let siteUrl: string;
   let parley: RunningServer;
   let browser: Browser;
@@ -39,22 +43,14 @@ describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
         'kdf-worker': here('../../src/auth/kdf-worker.ts'),
       },
       outdir: outDir,
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      conditions: ['parley-source'],
-      external: ['node:*'],
+      ...BROWSER_BUNDLE,
       sourcemap: true,
-      logLevel: 'error',
     });
-    site = createHttpServer((req, res) => {
+    rig = await startBrowserSite((req, res) => {
       const path = req.url === '/' ? '/index.html' : (req.url ?? '/');
       if (path === '/index.html') {
         res.writeHead(200, { 'content-type': 'text/html' });
-        res.end(
-          '<!doctype html><title>sdk test</title><script type="module" src="/entry.js"></script>',
-        );
+        res.end(pageHtml('sdk test'));
         return;
       }
       readFile(join(outDir, path.replace(/^\/+/, '').replace(/\.\./g, ''))).then(
@@ -70,16 +66,11 @@ describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
         },
       );
     });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    parley = await startServer({ allowedOrigins: [siteUrl] });
-    browser = await launchChromium();
+    ({ siteUrl, parley, browser } = rig);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await parley?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await rig?.close();
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
@@ -88,17 +79,7 @@ describe.skipIf(!chromiumAvailable())('SDK in Chromium', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // Count the workers the SDK starts, without changing what they do.
-    await page.addInitScript(() => {
-      const NativeWorker = window.Worker;
-      const started: string[] = [];
-      Object.assign(window, { startedWorkers: started });
-      window.Worker = class extends NativeWorker {
-        constructor(url: string | URL, options?: WorkerOptions) {
-          super(url, options);
-          started.push(String(url));
-        }
-      };
-    });
+    await recordStartedWorkers(page);
     await page.goto(siteUrl);
     await page.waitForFunction(() => 'parleyTest' in globalThis);
 

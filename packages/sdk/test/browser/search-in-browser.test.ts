@@ -3,18 +3,17 @@
  * received message, keeps the index in IndexedDB encrypted, and a reloaded page finds the
  * message offline from the index alone.
  */
-import { createServer as createHttpServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/client.js';
 import { registerUser } from '../conversation-helpers.js';
-import { startServer, uniqueUsername } from '../test-server.js';
+import { uniqueUsername } from '../test-server.js';
 import type { RunningServer } from '../test-server.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { BROWSER_BUNDLE, pageHtml, startBrowserSite } from './browser-site.js';
+import type { BrowserSite } from './browser-site.js';
+import { chromiumAvailable } from './chromium.js';
 
 const ENTRY = `
 import { ChatClient } from './../../src/index.js';
@@ -31,7 +30,7 @@ interface PageClient {
 type PageGlobals = { parleySearchTest: { ChatClient: new (o: object) => PageClient } };
 
 describe.skipIf(!chromiumAvailable())('search in Chromium', () => {
-  let site: Server;
+  let rig: BrowserSite | undefined;
   let siteUrl: string;
   let parley: RunningServer;
   let browser: Browser;
@@ -40,38 +39,25 @@ describe.skipIf(!chromiumAvailable())('search in Chromium', () => {
   beforeAll(async () => {
     const bundle = await build({
       stdin: { contents: ENTRY, resolveDir: fileURLToPath(new URL('.', import.meta.url)) },
-      bundle: true,
+      ...BROWSER_BUNDLE,
       write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      conditions: ['parley-source'],
-      external: ['node:*'],
-      logLevel: 'error',
     });
     const script = bundle.outputFiles[0]!.text;
-    site = createHttpServer((req, res) => {
+    rig = await startBrowserSite((req, res) => {
       if (req.url === '/entry.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' });
         res.end(script);
         return;
       }
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(
-        '<!doctype html><title>search</title><script type="module" src="/entry.js"></script>',
-      );
+      res.end(pageHtml('search'));
     });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    parley = await startServer({ allowedOrigins: [siteUrl] });
-    browser = await launchChromium();
+    ({ siteUrl, parley, browser } = rig);
   });
 
   afterAll(async () => {
     bob?.close();
-    await browser?.close();
-    await parley?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await rig?.close();
   });
 
   it('finds a message after a reload from the IndexedDB index, which holds no plaintext', async () => {

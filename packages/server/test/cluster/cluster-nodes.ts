@@ -11,6 +11,7 @@ import {
   uniqueSchema,
 } from '../../src/store/postgres/test-database.js';
 import type { TestServer } from '../helpers.js';
+import { urlFetchers } from '../url-fetchers.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
@@ -160,13 +161,7 @@ export async function startNode(
 export function testServerView(url: string): TestServer {
   const view: Pick<TestServer, 'url' | 'fetch' | 'post'> = {
     url,
-    fetch: (path, init) => fetch(new URL(path, url), init),
-    post: (path, body, headers = {}) =>
-      fetch(new URL(path, url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      }),
+    ...urlFetchers(url),
   };
   // The fixtures never touch the in-process parts (server, logs, audit) of a TestServer.
   return view as TestServer;

@@ -3,18 +3,16 @@
  * passes `nginx -t` and balances websocket-only clients without stickiness; the Compose file
  * and the systemd template wire every node to the same PostgreSQL, Redis and file storage.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, NGINX, OPENSSL, writeNginxMain } from '../tls-fixtures.js';
 
 const DEPLOY = fileURLToPath(new URL('../../../../deploy/', import.meta.url));
-const find = (...paths: string[]) => paths.find((p) => existsSync(p));
-const NGINX = find('/usr/sbin/nginx', '/usr/bin/nginx');
-const OPENSSL = find('/usr/bin/openssl', '/usr/local/bin/openssl');
 if (!NGINX || !OPENSSL) {
   console.warn('skipping `nginx -t` of deploy/nginx/parley-cluster.conf: nginx or openssl missing');
 }
@@ -44,22 +42,7 @@ describe('deploy/nginx/parley-cluster.conf', () => {
   });
 
   it.skipIf(!NGINX || !OPENSSL)('passes nginx -t, as shipped and with sticky hashing', () => {
-    const cert = join(work, 'cert.pem');
-    const key = join(work, 'key.pem');
-    execFileSync(
-      OPENSSL!,
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'].concat([
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=chat.example.com',
-      ]),
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = makeCertificate(work, { cn: 'chat.example.com', days: 2 });
     const sticky = conf
       .replace(/^\s*least_conn;/m, '')
       .replace('# hash $remote_addr consistent;', 'hash $remote_addr consistent;');
@@ -68,13 +51,7 @@ describe('deploy/nginx/parley-cluster.conf', () => {
         .replace('/etc/letsencrypt/live/chat.example.com/fullchain.pem', cert)
         .replace('/etc/letsencrypt/live/chat.example.com/privkey.pem', key);
       writeFileSync(join(work, 'site.conf'), site);
-      const main = join(work, 'nginx.conf');
-      writeFileSync(
-        main,
-        `pid ${work}/nginx.pid;\nerror_log ${work}/error.log;\nevents {}\nhttp {\n` +
-          `  access_log off;\n  client_body_temp_path ${work}/body;\n  proxy_temp_path ${work}/proxy;\n` +
-          `  include ${work}/site.conf;\n}\n`,
-      );
+      const main = writeNginxMain(work, join(work, 'site.conf'));
       const run = spawnSync(NGINX!, ['-t', '-p', work, '-c', main], { encoding: 'utf8' });
       expect(run.stderr).toMatch(/syntax is ok/);
       expect(run.status, run.stderr).toBe(0);

@@ -5,7 +5,7 @@
  */
 import type { LogEvent } from '@parley/sdk/protocol';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   b64u,
   callOk,
@@ -21,30 +21,21 @@ import {
 } from '../../src/conversations/test-fixtures.js';
 import type { ChatSocket, ChatUser } from '../../src/conversations/test-fixtures.js';
 import { newAccount } from '../wire-builders.js';
-import { clusterServices, startNode } from './cluster-nodes.js';
-import type { ClusterNode, ClusterServices } from './cluster-nodes.js';
+import { clusterServices } from './cluster-nodes.js';
+import type { ClusterNode } from './cluster-nodes.js';
+import { useClusterNodes } from './use-cluster-nodes.js';
 
 const services = await clusterServices('multi_node');
 
 describe.skipIf(!services)('three nodes sharing PostgreSQL and Redis', () => {
-  let svc: ClusterServices;
-  const nodes: ClusterNode[] = [];
-  const sockets: ChatSocket[] = [];
+  const svc = services!;
+  const { nodes, sockets } = useClusterNodes(services, 3);
   let a: ClusterNode;
   let b: ClusterNode;
   let c: ClusterNode;
 
-  beforeAll(async () => {
-    svc = services!;
-    // One node first, so it applies the migrations; the others find them done.
-    nodes.push(await startNode(svc));
-    nodes.push(...(await Promise.all([startNode(svc), startNode(svc)])));
+  beforeAll(() => {
     [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await svc?.cleanup();
   });
 
   function on(node: ClusterNode, user: ChatUser): Promise<ChatSocket> {

@@ -4,7 +4,7 @@
  * nothing, and typing and unread pushes cross nodes.
  */
 import type { PresenceInfo, TypingEvent, UnreadEvent } from '@parley/sdk/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   connect,
   connected,
@@ -16,28 +16,19 @@ import {
   until,
 } from '../../src/conversations/test-fixtures.js';
 import type { ChatSocket, ChatUser } from '../../src/conversations/test-fixtures.js';
-import { clusterServices, startNode } from './cluster-nodes.js';
-import type { ClusterNode, ClusterServices } from './cluster-nodes.js';
+import { clusterServices } from './cluster-nodes.js';
+import type { ClusterNode } from './cluster-nodes.js';
+import { useClusterNodes } from './use-cluster-nodes.js';
 
 const services = await clusterServices('presence_nodes');
 
 describe.skipIf(!services)('presence on two nodes', () => {
-  let svc: ClusterServices;
-  const nodes: ClusterNode[] = [];
-  const sockets: ChatSocket[] = [];
+  const { nodes, sockets } = useClusterNodes(services, 2);
   let a: ClusterNode;
   let b: ClusterNode;
 
-  beforeAll(async () => {
-    svc = services!;
-    nodes.push(await startNode(svc));
-    nodes.push(await startNode(svc));
+  beforeAll(() => {
     [a, b] = nodes as [ClusterNode, ClusterNode];
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await svc?.cleanup();
   });
 
   async function on<T>(

@@ -8,7 +8,7 @@ import {
   startHarness,
 } from '../../../test/browser-harness.js';
 import type { Harness } from '../../../test/browser-harness.js';
-import { seedDirect, seedUser } from '../../../test/seed.js';
+import { seedDirect, seedUsers } from '../../../test/seed.js';
 import type { SeededUser } from '../../../test/seed.js';
 
 const isUpload = (url: URL) => url.pathname.endsWith('/api/v1/files');
@@ -38,8 +38,7 @@ describe.skipIf(!chromiumAvailable())('<chat-composer> with files', () => {
 
   beforeAll(async () => {
     harness = await startHarness({ server: true });
-    alice = await seedUser(harness.parley!, 'alice');
-    bob = await seedUser(harness.parley!, 'bob');
+    [alice, bob] = await seedUsers(harness.parley!, 'alice', 'bob');
     await seedDirect(bob, alice, ['hi from bob']);
   }, 60_000);
   afterAll(async () => {

@@ -6,7 +6,7 @@ import {
   startHarness,
 } from '../../../test/browser-harness.js';
 import type { Harness } from '../../../test/browser-harness.js';
-import { seedDirect, seedUser } from '../../../test/seed.js';
+import { seedDirect, seedUser, seedUsers } from '../../../test/seed.js';
 import type { SeededUser } from '../../../test/seed.js';
 
 describe.skipIf(!chromiumAvailable())('<chat-conversation-list>', () => {
@@ -19,9 +19,7 @@ describe.skipIf(!chromiumAvailable())('<chat-conversation-list>', () => {
 
   beforeAll(async () => {
     harness = await startHarness({ server: true });
-    alice = await seedUser(harness.parley!, 'alice');
-    bob = await seedUser(harness.parley!, 'bob');
-    carol = await seedUser(harness.parley!, 'carol');
+    [alice, bob, carol] = await seedUsers(harness.parley!, 'alice', 'bob', 'carol');
     await seedDirect(bob, alice, ['hi from bob']);
     await seedDirect(carol, alice, ['hello from carol']);
   });

@@ -9,7 +9,7 @@ import {
   startHarness,
 } from '../../../test/browser-harness.js';
 import type { Harness } from '../../../test/browser-harness.js';
-import { seedUser } from '../../../test/seed.js';
+import { seedUsers } from '../../../test/seed.js';
 import type { SeededUser } from '../../../test/seed.js';
 
 /** A real PNG of one colour (so the browser can decode it), made without a canvas. */
@@ -62,8 +62,7 @@ describe.skipIf(!chromiumAvailable())('<chat-file>', () => {
 
   beforeAll(async () => {
     harness = await startHarness({ server: true });
-    alice = await seedUser(harness.parley!, 'alice');
-    bob = await seedUser(harness.parley!, 'bob');
+    [alice, bob] = await seedUsers(harness.parley!, 'alice', 'bob');
     const dm = await alice.client.conversations.openDirect(bob.username);
     await dm.send('files for you');
     await dm.sendFile(png(64, 48, [200, 30, 30]), {

@@ -6,7 +6,7 @@ import {
   startHarness,
 } from '../../../test/browser-harness.js';
 import type { Harness } from '../../../test/browser-harness.js';
-import { seedUser } from '../../../test/seed.js';
+import { seedUsers } from '../../../test/seed.js';
 import type { SeededUser } from '../../../test/seed.js';
 
 describe.skipIf(!chromiumAvailable())('<chat-group-members>', () => {
@@ -17,9 +17,7 @@ describe.skipIf(!chromiumAvailable())('<chat-group-members>', () => {
 
   beforeAll(async () => {
     harness = await startHarness({ server: true });
-    alice = await seedUser(harness.parley!, 'alice');
-    bob = await seedUser(harness.parley!, 'bob');
-    carol = await seedUser(harness.parley!, 'carol');
+    [alice, bob, carol] = await seedUsers(harness.parley!, 'alice', 'bob', 'carol');
     const group = await alice.client.conversations.create({
       title: 'Trip',
       members: [bob.username],

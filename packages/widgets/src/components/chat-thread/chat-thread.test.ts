@@ -6,7 +6,7 @@ import {
   startHarness,
 } from '../../../test/browser-harness.js';
 import type { Harness } from '../../../test/browser-harness.js';
-import { seedDirect, seedUser } from '../../../test/seed.js';
+import { seedDirect, seedUsers } from '../../../test/seed.js';
 import type { SeededUser } from '../../../test/seed.js';
 
 describe.skipIf(!chromiumAvailable())('<chat-thread>', () => {
@@ -18,8 +18,7 @@ describe.skipIf(!chromiumAvailable())('<chat-thread>', () => {
 
   beforeAll(async () => {
     harness = await startHarness({ server: true });
-    alice = await seedUser(harness.parley!, 'alice');
-    bob = await seedUser(harness.parley!, 'bob');
+    [alice, bob] = await seedUsers(harness.parley!, 'alice', 'bob');
     // More than one page of history (the SDK loads 50 at a time).
     await seedDirect(
       bob,

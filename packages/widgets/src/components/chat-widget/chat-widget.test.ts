@@ -6,7 +6,7 @@ import {
   startHarness,
 } from '../../../test/browser-harness.js';
 import type { Harness } from '../../../test/browser-harness.js';
-import { seedDirect, seedUser } from '../../../test/seed.js';
+import { seedDirect, seedUsers } from '../../../test/seed.js';
 import type { SeededUser } from '../../../test/seed.js';
 
 describe.skipIf(!chromiumAvailable())('<chat-widget>', () => {
@@ -18,8 +18,7 @@ describe.skipIf(!chromiumAvailable())('<chat-widget>', () => {
   beforeAll(async () => {
     harness = await startHarness({ server: true });
     server = harness.parley!.url;
-    alice = await seedUser(harness.parley!, 'alice');
-    bob = await seedUser(harness.parley!, 'bob');
+    [alice, bob] = await seedUsers(harness.parley!, 'alice', 'bob');
     await seedDirect(bob, alice, ['hello alice']);
   }, 60_000);
   afterAll(async () => {
