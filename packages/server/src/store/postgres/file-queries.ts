@@ -1,31 +1,7 @@
-import type { FileRecord, FileState, FileStore } from '../file-store.js';
+import type { FileStore } from '../file-store.js';
+import { toFile } from '../sqlite/file-queries.js';
+import type { FileRow } from '../sqlite/file-queries.js';
 import type { Database } from './database.js';
-
-interface FileRow {
-  id: string;
-  owner_id: string;
-  conv_id: string;
-  blob_key: string;
-  size: number;
-  mime: string;
-  state: FileState;
-  msg_id: string | null;
-  created_at: number;
-}
-
-function toFile(row: FileRow): FileRecord {
-  return {
-    id: row.id,
-    ownerId: row.owner_id,
-    convId: row.conv_id,
-    blobKey: row.blob_key,
-    size: row.size,
-    mime: row.mime,
-    state: row.state,
-    msgId: row.msg_id,
-    createdAt: row.created_at,
-  };
-}
 
 const USAGE = 'SELECT COALESCE(SUM(size), 0)::bigint AS bytes FROM files WHERE owner_id = $1';
 

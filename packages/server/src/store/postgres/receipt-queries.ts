@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
-import type { CursorState, RealtimeSettingsRecord, ReceiptStore } from '../receipt-store.js';
+import type { RealtimeSettingsRecord, ReceiptStore } from '../receipt-store.js';
+import { toCursor } from '../sqlite/receipt-queries.js';
+import type { CursorRow } from '../sqlite/receipt-queries.js';
 import type { Database } from './database.js';
 
 /**
@@ -43,30 +45,10 @@ export const pgCursors = {
   },
 };
 
-interface CursorRow {
-  conv_id: string;
-  user_id: string;
-  read_seq: number;
-  delivered_seq: number;
-  unread: number;
-  last_seq: number;
-}
-
 const CURSOR_SELECT = `SELECT r.conv_id, r.user_id, r.read_seq, r.delivered_seq, c.last_seq,
   c.unread_total - r.read_no - (SELECT COUNT(*) FROM events e WHERE e.conv_id = r.conv_id
     AND e.redacted AND e.seq > r.read_seq) AS unread
   FROM read_cursors r JOIN conversations c ON c.id = r.conv_id`;
-
-function toCursor(row: CursorRow): CursorState {
-  return {
-    convId: row.conv_id,
-    userId: row.user_id,
-    readSeq: row.read_seq,
-    deliveredSeq: row.delivered_seq,
-    unread: Math.max(0, row.unread),
-    lastSeq: row.last_seq,
-  };
-}
 
 interface SettingsRow {
   hide_presence: boolean;

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { FileRecord, FileState, FileStore } from '../file-store.js';
 
-/** A `files` row as better-sqlite3 returns it. */
-interface FileRow {
+/** A `files` row as better-sqlite3 (and the PostgreSQL pool, BIGINT as number) returns it. */
+export interface FileRow {
   id: string;
   owner_id: string;
   conv_id: string;
@@ -14,7 +14,8 @@ interface FileRow {
   created_at: number;
 }
 
-function toFile(row: FileRow): FileRecord {
+/** Maps a `files` row to the store's record. */
+export function toFile(row: FileRow): FileRecord {
   return {
     id: row.id,
     ownerId: row.owner_id,

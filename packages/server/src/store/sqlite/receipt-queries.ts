@@ -48,7 +48,8 @@ export function createCursorWriter(db: Database): CursorWriter {
   };
 }
 
-interface CursorRow {
+/** A read cursor joined with its conversation's head, as both stores select it. */
+export interface CursorRow {
   conv_id: string;
   user_id: string;
   read_seq: number;
@@ -62,7 +63,8 @@ const CURSOR_SELECT = `SELECT r.conv_id, r.user_id, r.read_seq, r.delivered_seq,
     AND e.redacted = 1 AND e.seq > r.read_seq) AS unread
   FROM read_cursors r JOIN conversations c ON c.id = r.conv_id`;
 
-function toCursor(row: CursorRow): CursorState {
+/** Maps a cursor row to the store's record (a count never goes below zero). */
+export function toCursor(row: CursorRow): CursorState {
   return {
     convId: row.conv_id,
     userId: row.user_id,
