@@ -28,6 +28,8 @@ const MEANING: Readonly<Record<string, string>> = {
   DATABASE_URL: '`postgres://…`: PostgreSQL instead of SQLite (several nodes)',
   DATABASE_POOL_SIZE: 'most PostgreSQL connections per process',
   DATABASE_SCHEMA: 'PostgreSQL schema to use (created if missing)',
+  SQLITE_WRITER_THREAD:
+    'SQLite only: store messages on a thread of their own, so the fsync of each commit never stalls the server (ADR 0010)',
   REDIS_URL: '`redis://…`: cross-node fan-out, presence and rate limits (several nodes)',
   REDIS_PREFIX: 'prefix of every Redis key and channel',
   PUBLIC_URL: 'the URL people reach the server at',
@@ -117,6 +119,10 @@ function formatAllowed(schema: JsonSchema | undefined): string {
     return 'a number';
   }
   if (schema.format === 'uri') return 'http(s) URL';
+  // A boolean that the environment gives as text (`z.stringbool()`).
+  if ([schema.type, ...(schema.anyOf ?? []).map((s) => s.type)].flat().includes('boolean')) {
+    return '`true`, `false`';
+  }
   if (schema.anyOf)
     return schema.anyOf
       .map((s) => s.type)

@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  // sqlite-writer: the SQLite writer thread's entry, found beside the bundle at run time.
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    'sqlite-writer': 'src/store/sqlite/writer-worker.ts',
+  },
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

@@ -33,6 +33,19 @@ describe('configuration', () => {
     });
   });
 
+  it('runs the SQLite writer thread unless SQLITE_WRITER_THREAD turns it off', () => {
+    expect(parseConfig({}).sqliteWriterThread).toBe(true);
+    expect(parseConfig(configFromEnv({ SQLITE_WRITER_THREAD: 'false' })).sqliteWriterThread).toBe(
+      false,
+    );
+    expect(parseConfig(configFromEnv({ SQLITE_WRITER_THREAD: '0' })).sqliteWriterThread).toBe(
+      false,
+    );
+    expect(() => parseConfig(configFromEnv({ SQLITE_WRITER_THREAD: 'sometimes' }))).toThrow(
+      /SQLITE_WRITER_THREAD/,
+    );
+  });
+
   it('names every wrong setting by its environment variable and flag', () => {
     let error: unknown;
     try {

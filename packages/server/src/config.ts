@@ -50,6 +50,12 @@ export const configSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier (a-z, 0-9, _)')
       .optional(),
+    /**
+     * SQLite only: store messages on a writer thread with its own connection, so the
+     * `synchronous=FULL` commit's fsync never stalls the event loop (ADR 0010). Env
+     * `SQLITE_WRITER_THREAD` (true/false). Default true.
+     */
+    sqliteWriterThread: z.union([z.boolean(), z.stringbool()]).default(true),
     /** Unset: single node. `redis://`: cross-node fan-out (scale-out issue). */
     redisUrl: z
       .string()
@@ -128,6 +134,7 @@ export const SETTING_NAMES: Readonly<Record<string, { env: string; flag?: string
   databaseUrl: { env: 'DATABASE_URL', flag: '--database-url' },
   databasePoolSize: { env: 'DATABASE_POOL_SIZE' },
   databaseSchema: { env: 'DATABASE_SCHEMA' },
+  sqliteWriterThread: { env: 'SQLITE_WRITER_THREAD' },
   redisUrl: { env: 'REDIS_URL', flag: '--redis-url' },
   redisPrefix: { env: 'REDIS_PREFIX' },
   publicUrl: { env: 'PUBLIC_URL', flag: '--public-url' },

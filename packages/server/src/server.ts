@@ -74,7 +74,7 @@ function openStore(config: ServerConfig): Promise<Store> {
       ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
     });
   }
-  return createSqliteStore({ dataDir: config.dataDir });
+  return createSqliteStore({ dataDir: config.dataDir, writerThread: config.sqliteWriterThread });
 }
 
 /**

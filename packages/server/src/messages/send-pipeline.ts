@@ -30,12 +30,12 @@ export interface SendPipelineOptions {
 const COUNTED: ReadonlySet<string> = new Set(UNREAD_CTYPES);
 
 /**
- * Least time between two group commits under load, in ms. Each commit blocks the event loop
- * for its fsync (`synchronous=FULL`); committing per tick made that up to half of the loop's
- * time at 1,500 messages per second (docs/performance.md). An idle server still commits a
- * lone message at once.
+ * With a store that commits on the event loop (SQLite without its writer thread), the next
+ * group commit waits this many times the last commit's duration, so that commits take at most
+ * a quarter of the loop's time when the disk turns slow (each fsync taking milliseconds).
+ * Other stores commit elsewhere: the next batch simply gathers while the last one commits.
  */
-const GROUP_COMMIT_INTERVAL_MS = 4;
+const COMMIT_SPACING = 3;
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError('invalid_input', `${field}: ${message}`, { field });
@@ -79,15 +79,12 @@ export function createSendPipeline(
 ): SendPipeline {
   let draining = false;
   const batcher = createWriteBatcher<NewMessage, MessageAppendResult>({
-    async write(items) {
-      const results = await ctx.store.appendMessages(items);
+    write: (items) => ctx.store.appendMessages(items),
+    committed(results) {
       const events = results.flatMap((r) => (r.status === 'stored' ? [toLogEvent(r.event)] : []));
       publishLogEvents(ctx, events);
-      return results;
     },
-    minIntervalMs: GROUP_COMMIT_INTERVAL_MS,
-    // Slow commits (a busy disk) then take at most a quarter of the event loop's time.
-    spacing: 3,
+    spacing: ctx.store.commitsOnEventLoop ? COMMIT_SPACING : 0,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   });
 

@@ -73,39 +73,11 @@ describe('createWriteBatcher', () => {
     expect(batcher.pending).toBe(0);
   });
 
-  it('leaves minIntervalMs between batches, gathering what arrives meanwhile', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
-    try {
-      const batches: number[][] = [];
-      const batcher = createWriteBatcher<number, number>({
-        minIntervalMs: 50,
-        write: async (items) => {
-          batches.push(items);
-          return items;
-        },
-      });
-      const first = batcher.submit(1);
-      await vi.advanceTimersByTimeAsync(0);
-      // Idle: the first item is written at once.
-      expect(await first).toBe(1);
-      const later = [batcher.submit(2), batcher.submit(3)];
-      await vi.advanceTimersByTimeAsync(20);
-      expect(batches).toEqual([[1]]);
-      later.push(batcher.submit(4));
-      await vi.advanceTimersByTimeAsync(30);
-      expect(await Promise.all(later)).toEqual([2, 3, 4]);
-      expect(batches).toEqual([[1], [2, 3, 4]]);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
   it('spaces batches by a multiple of the last one when commits turn slow', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
     try {
       const starts: number[] = [];
       const batcher = createWriteBatcher<number, number>({
-        minIntervalMs: 5,
         spacing: 3,
         write: async (items) => {
           starts.push(performance.now());

@@ -2,24 +2,24 @@
 export interface WriteBatcherOptions<I, R> {
   /** Writes a batch in one transaction; returns one result per item, in order. */
   write(items: I[]): Promise<R[]>;
+  /**
+   * Called with a committed batch's results before its submitters resume (the fan-out). Its
+   * time is not part of the batch's duration: the spacing is about the store, not about what
+   * the server does with the results. Must not throw (an exception is ignored).
+   */
+  committed?: (results: R[]) => void;
   /** Largest batch; more waiting items go into the next one. Default 1000. */
   maxBatch?: number;
   /** Schedules the flush of a tick's items. Default `setImmediate`. */
   schedule?: (flush: () => void) => void;
   /**
-   * Least time between the starts of two batches, in ms; items arriving in between join the
-   * next batch. With `synchronous=FULL` every commit blocks the event loop for an fsync, so
-   * under load this bounds the commits per second (and the loop time spent in fsync) while
-   * adding at most this much to an ack. Idle, the first item is written at once. Default 0.
-   */
-  minIntervalMs?: number;
-  /**
-   * Also leave this many times the last batch's duration between the starts of two batches,
-   * so that when commits turn slow (a busy disk makes each fsync take milliseconds) they take
-   * at most `1 / (spacing + 1)` of the event loop's time. Default 0 (off).
+   * Leave this many times the last batch's duration between the starts of two batches (items
+   * arriving meanwhile join the next one), so that commits that block the event loop take at
+   * most `1 / (spacing + 1)` of its time when they turn slow (a busy disk makes each fsync
+   * take milliseconds). Idle, the first item is written at once. Default 0 (off).
    */
   spacing?: number;
-  /** Called after each batch with its size and duration in ms (metrics). */
+  /** Called after each batch with its size and commit duration in ms (metrics). */
   onBatch?: (size: number, ms: number) => void;
 }
 
@@ -56,11 +56,11 @@ interface Waiting<I, R> {
  * ```
  */
 export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): WriteBatcher<I, R> {
-  const { write, maxBatch, schedule, onBatch, minIntervalMs, spacing } = {
+  const { write, committed, maxBatch, schedule, onBatch, spacing } = {
     maxBatch: 1000,
     schedule: (flush: () => void) => void setImmediate(flush),
+    committed: undefined,
     onBatch: undefined,
-    minIntervalMs: 0,
     spacing: 0,
     ...options,
   };
@@ -71,7 +71,7 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
   let idle: Array<() => void> = [];
   let lastStart = Number.NEGATIVE_INFINITY;
   let lastDuration = 0;
-  const nextStart = () => lastStart + Math.max(minIntervalMs, spacing * lastDuration);
+  const nextStart = () => lastStart + spacing * lastDuration;
 
   /** Schedules a run: next tick, or once the spacing since the last batch has passed. */
   function trigger(): void {
@@ -96,14 +96,23 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
       const batch = queue.splice(0, maxBatch);
       inFlight = batch.length;
       const started = performance.now();
+      let results: R[] | undefined;
       try {
-        const results = await write(batch.map((w) => w.item));
-        batch.forEach((w, i) => w.resolve(results[i] as R));
+        results = await write(batch.map((w) => w.item));
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
-      inFlight = 0;
       lastDuration = performance.now() - started;
+      if (results) {
+        try {
+          committed?.(results);
+        } catch {
+          // Documented as must-not-throw; the batch is stored, so its submitters still get
+          // their results, and the batcher keeps running.
+        }
+        batch.forEach((w, i) => w.resolve(results[i] as R));
+      }
+      inFlight = 0;
       onBatch?.(batch.length, lastDuration);
     }
     running = false;

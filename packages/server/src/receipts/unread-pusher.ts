@@ -8,8 +8,13 @@ import { toUnreadEvent } from './receipt-service.js';
 
 const COUNTED: ReadonlySet<string> = new Set(UNREAD_CTYPES);
 
-/** How long changes are gathered before counts are pushed, in ms. */
-const COALESCE_MS = 50;
+/**
+ * How long changes are gathered before counts are pushed, in ms. A badge 200 ms late goes
+ * unnoticed, and a busy group then costs its members one count each per window, not one per
+ * message (at 50 ms, counts were nearly as many pushes as the messages themselves:
+ * docs/performance.md).
+ */
+const COALESCE_MS = 200;
 
 /**
  * Whose unread counts an event can change: everyone's for a counting message, a deletion (it
@@ -25,7 +30,7 @@ function affected(event: LogEvent): 'all' | string | null {
 
 /**
  * Pushes `unread` to the members whose counts committed events may have changed (see
- * `affected`), gathered over 50 ms: however many messages a conversation gets in that time,
+ * `affected`), gathered over 200 ms: however many messages a conversation gets in that time,
  * each member gets one count. The counts are read from the store after the commit
  * (one query per conversation: see ADR 0004 for why it is cheap), so every tab and device of a
  * member gets the same number, which a recount of the log would give. On a single node,
@@ -75,7 +80,12 @@ export function startUnreadPusher(ctx: AppContext, io: ParleyIo): () => void {
   async function flush(): Promise<void> {
     const batch = dirty;
     dirty = new Map();
+    let first = true;
     for (const [convId, who] of batch) {
+      // One conversation per turn of the event loop: a window with hundreds of busy
+      // conversations would otherwise hold every socket (and every ack) for its whole length.
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      first = false;
       for (const state of await ctx.store.listConversationCursors(convId)) {
         if (who !== 'all' && !who.has(state.userId)) continue;
         const room = userRoom(state.userId);

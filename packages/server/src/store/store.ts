@@ -18,6 +18,12 @@ import type { RetentionStore } from './retention-store.js';
  */
 export interface Store extends ConversationStore, FileStore, ReceiptStore, RetentionStore {
   /**
+   * True when `appendMessages` commits on the event loop, fsync included (SQLite without its
+   * writer thread): the send pipeline then spaces its group commits so that a slow disk cannot
+   * take the whole loop. Unset for stores whose commits wait elsewhere.
+   */
+  readonly commitsOnEventLoop?: boolean;
+  /**
    * Creates a user together with their first key-agreement key, atomically.
    * @throws {StoreConflictError} `user_id` when the id is taken, `username` when the name is.
    */

@@ -23,6 +23,19 @@ runStoreContract('sqlite', async () => {
   };
 });
 
+// The server's configuration: the message append on the writer thread, the rest on the loop.
+runStoreContract('sqlite (writer thread)', async () => {
+  const dir = await tempDir();
+  const store = await createSqliteStore({ dataDir: dir, writerThread: true });
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 describe('createSqliteStore', () => {
   let dir: string;
   beforeEach(async () => {

@@ -11,6 +11,8 @@ import { createReceiptQueries } from './receipt-queries.js';
 import { createRetentionQueries } from './retention-queries.js';
 import { createSessionQueries } from './session-queries.js';
 import { createUserQueries } from './user-queries.js';
+import { startWriterThread } from './writer-thread.js';
+import type { WriterThread } from './writer-thread.js';
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -18,6 +20,12 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** How long a writer waits for another process's lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Run the message-append transaction (the hot write path) on a writer thread with its own
+   * connection, so its fsync never stalls the event loop (ADR 0010). Default false; the server
+   * turns it on (`SQLITE_WRITER_THREAD`).
+   */
+  writerThread?: boolean;
 }
 
 /** A {@link Store} on SQLite, with access to the underlying handle for tests and tooling. */
@@ -31,8 +39,10 @@ export interface SqliteStore extends Store {
  * and running pending migrations before it returns.
  *
  * better-sqlite3 is synchronous: each call runs to completion on the event loop, which for
- * SQLite's sub-millisecond statements is faster than a thread hop. The methods are still
- * `async` so that the interface fits a networked database.
+ * SQLite's sub-millisecond statements is faster than a thread hop. The exception is the
+ * message append with `writerThread`: its commit waits for an fsync, so it runs on a thread
+ * with a connection of its own. The methods are `async` so that the interface fits a
+ * networked database.
  *
  * @example
  * ```ts
@@ -53,13 +63,27 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     'INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
   );
   const selectSecret = db.prepare('SELECT value FROM server_secrets WHERE name = ?');
+  let writer: WriterThread | undefined;
+  if (options.writerThread) {
+    try {
+      writer = await startWriterThread({
+        dataDir: options.dataDir,
+        busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+  const log = createLogQueries(db);
 
   return {
     db,
     ...createUserQueries(db),
     ...createSessionQueries(db),
     ...createConversationQueries(db),
-    ...createLogQueries(db),
+    ...log,
+    ...(writer ? { appendMessages: writer.appendMessages } : { commitsOnEventLoop: true }),
     ...createReceiptQueries(db),
     ...createFileQueries(db),
     ...createRetentionQueries(db, db.name),
@@ -72,6 +96,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
       return bytes(row.value);
     },
     async close() {
+      await writer?.close();
       if (db.open) db.close();
     },
   };
