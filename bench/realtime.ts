@@ -61,7 +61,8 @@ export interface CurvePoint extends StepResult {
   server: 'parley' | 'bare';
 }
 
-async function connectGroups(
+/** Connects every member of the groups with a raw client; deliveries go to one sink. */
+export async function connectGroups(
   server: BenchServer,
   groups: BenchGroup[],
   auth: (user: BenchGroup['members'][number], group: BenchGroup) => object,

@@ -24,6 +24,7 @@ import { runRealtimeBench } from './realtime.js';
 import { writeReport } from './report.js';
 import { loadAverage, pinSelf } from './util.js';
 import { runSearchBench } from './search.js';
+import { runSlowDiskBench } from './slow-disk.js';
 
 type Suite = (opts: {
   quick: boolean;
@@ -36,6 +37,7 @@ const SUITES: Record<string, Suite> = {
   server: runRealtimeBench,
   behaviour: runBehaviourBench,
   durability: runDurabilityBench,
+  disk: runSlowDiskBench,
   bundle: runBundleBench,
   search: runSearchBench,
   presence: runPresenceBench,

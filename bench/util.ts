@@ -78,6 +78,8 @@ export interface StartOptions {
   script?: 'serve' | 'bare-server';
   /** Node flags added before the script (e.g. `--cpu-prof`). */
   nodeFlags?: string[];
+  /** Environment variables added to the server's (e.g. `LD_PRELOAD`). */
+  env?: Record<string, string>;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -106,9 +108,14 @@ function buildServers(): Promise<void> {
   built ??= (async () => {
     const { build } = await import('esbuild');
     await build({
-      entryPoints: ['serve.ts', 'bare-server.ts'].map((f) =>
-        fileURLToPath(new URL(`./${f}`, import.meta.url)),
-      ),
+      entryPoints: {
+        serve: fileURLToPath(new URL('./serve.ts', import.meta.url)),
+        'bare-server': fileURLToPath(new URL('./bare-server.ts', import.meta.url)),
+        // The SQLite writer thread, found beside the bundle (packages/server/src/store/sqlite).
+        'sqlite-writer': fileURLToPath(
+          new URL('../packages/server/src/store/sqlite/writer-worker.ts', import.meta.url),
+        ),
+      },
       outdir: BUILD_DIR,
       outExtension: { '.js': '.mjs' },
       bundle: true,
@@ -153,7 +160,10 @@ export async function startBenchServer(
     JSON.stringify(options),
   ];
   const [cmd, ...args] = canPin() ? ['taskset', '-c', String(SERVER_CORE), ...node] : node;
-  const child = spawn(cmd as string, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(cmd as string, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    ...(start.env ? { env: { ...process.env, ...start.env } } : {}),
+  });
   children.add(child);
   if (child.pid !== undefined) raisePriority(child.pid);
   child.once('exit', () => children.delete(child));
