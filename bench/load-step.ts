@@ -92,6 +92,9 @@ export interface StepResult {
   /** Server CPU, in cores, and event-loop utilisation (0–1) over the step. */
   serverCpu: number;
   serverElu: number;
+  /** The server's event-loop delay over the step, p99 and max in ms (its stalls). */
+  serverLoopDelayP99Ms: number;
+  serverLoopDelayMaxMs: number;
   /**
    * Messages accepted per second of server CPU: the server's cost per message, which holds
    * when other processes take the core away (its latencies do not, then).
@@ -206,6 +209,8 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
     unanswered: total - accepted - errors,
     serverCpu: round(server.cpu),
     serverElu: round(server.elu),
+    serverLoopDelayP99Ms: round(s1.loopDelayP99Ms ?? Number.NaN),
+    serverLoopDelayMaxMs: round(s1.loopDelayMaxMs ?? Number.NaN),
     acceptedPerCpuSec: round(accepted / (s1.cpuSec - s0.cpuSec)),
     generatorCpu: round((g1.user + g1.system) / 1e6 / wall),
     sendLagP99Ms: ms(lag, 99),
@@ -215,7 +220,7 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
 
 /** One line of a step for the progress log. */
 export function describeStep(label: string, r: StepResult): string {
-  return `${label} offered ${r.offeredPerSec}/s: accepted ${r.acceptedPerSec}/s, deliveries ${r.deliveriesPerSec}/s (${Math.round(r.deliveredShare * 100)}%), ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms, e2e p50 ${r.e2eP50Ms} p99 ${r.e2eP99Ms} ms, server CPU ${r.serverCpu} ELU ${r.serverElu} (${r.acceptedPerCpuSec} msg per CPU-s), generator CPU ${r.generatorCpu}, send lag p99 ${r.sendLagP99Ms} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}, unanswered ${r.unanswered}`;
+  return `${label} offered ${r.offeredPerSec}/s: accepted ${r.acceptedPerSec}/s, deliveries ${r.deliveriesPerSec}/s (${Math.round(r.deliveredShare * 100)}%), ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms, e2e p50 ${r.e2eP50Ms} p99 ${r.e2eP99Ms} ms, server CPU ${r.serverCpu} ELU ${r.serverElu} loop delay p99/max ${r.serverLoopDelayP99Ms}/${r.serverLoopDelayMaxMs} ms (${r.acceptedPerCpuSec} msg per CPU-s), generator CPU ${r.generatorCpu}, send lag p99 ${r.sendLagP99Ms} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}, unanswered ${r.unanswered}`;
 }
 
 /** Whether the server kept up with a step: took ≥ 97% of the offer, all delivered, in time. */

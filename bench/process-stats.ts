@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 /** What a bench server reports about itself (cumulative since it started). */
 export interface ProcessStats {
@@ -11,6 +11,12 @@ export interface ProcessStats {
   heapUsedMB: number;
   /** Wall clock of the sample, `Date.now()`. */
   at: number;
+  /**
+   * Event-loop delay since the previous sample (`monitorEventLoopDelay`, 5 ms resolution),
+   * p99 and max in ms: how long a ready callback (a packet, an ack) waited for the loop.
+   */
+  loopDelayP99Ms?: number;
+  loopDelayMaxMs?: number;
 }
 
 /**
@@ -18,6 +24,8 @@ export interface ProcessStats {
  * can record the server's CPU and event-loop utilisation at each step without an HTTP route.
  */
 export function answerStats(): void {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   process.on('message', (m: { id: number; gc?: boolean }) => {
     if (m.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
@@ -30,7 +38,10 @@ export function answerStats(): void {
       rssMB: mem.rss / 2 ** 20,
       heapUsedMB: mem.heapUsed / 2 ** 20,
       at: Date.now(),
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
+      loopDelayMaxMs: delay.max / 1e6,
     };
+    delay.reset();
     process.send?.({ id: m.id, stats });
   });
   // The IPC channel must not keep a finished server alive, nor its loss crash it.
