@@ -30,12 +30,19 @@ export interface SendPipelineOptions {
 const COUNTED: ReadonlySet<string> = new Set(UNREAD_CTYPES);
 
 /**
- * With a store that commits on the event loop (SQLite without its writer thread), the next
- * group commit waits this many times the last commit's duration, so that commits take at most
- * a quarter of the loop's time when the disk turns slow (each fsync taking milliseconds).
- * Other stores commit elsewhere: the next batch simply gathers while the last one commits.
+ * The next group commit waits this many times the last commit's duration (its items gather
+ * meanwhile). With a store that commits on the event loop (SQLite without its writer thread),
+ * 3: commits then take at most a quarter of the loop's time when the disk turns slow (each
+ * fsync taking milliseconds).
  */
-const COMMIT_SPACING = 3;
+const LOOP_COMMIT_SPACING = 3;
+/**
+ * With a store that commits elsewhere (the SQLite writer thread, PostgreSQL), 1: the writer
+ * rests as long as it worked, so that under load a commit holds a few messages rather than
+ * one. On one core, one message per transaction cost the server about 15 % more CPU at
+ * 1,500 messages per second, for a gain of about a millisecond of ack latency.
+ */
+const OFF_LOOP_COMMIT_SPACING = 1;
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError('invalid_input', `${field}: ${message}`, { field });
@@ -84,7 +91,7 @@ export function createSendPipeline(
       const events = results.flatMap((r) => (r.status === 'stored' ? [toLogEvent(r.event)] : []));
       publishLogEvents(ctx, events);
     },
-    spacing: ctx.store.commitsOnEventLoop ? COMMIT_SPACING : 0,
+    spacing: ctx.store.commitsOnEventLoop ? LOOP_COMMIT_SPACING : OFF_LOOP_COMMIT_SPACING,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   });
 

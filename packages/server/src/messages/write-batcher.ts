@@ -71,7 +71,8 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
   let idle: Array<() => void> = [];
   let lastStart = Number.NEGATIVE_INFINITY;
   let lastDuration = 0;
-  const nextStart = () => lastStart + spacing * lastDuration;
+  // The gap after a batch is `spacing` times its duration: busy `1 / (spacing + 1)` of the time.
+  const nextStart = () => lastStart + (1 + spacing) * lastDuration;
 
   /** Schedules a run: next tick, or once the spacing since the last batch has passed. */
   function trigger(): void {
