@@ -37,12 +37,13 @@ const COUNTED: ReadonlySet<string> = new Set(UNREAD_CTYPES);
  */
 const LOOP_COMMIT_SPACING = 3;
 /**
- * With a store that commits elsewhere (the SQLite writer thread, PostgreSQL), 1: the writer
- * rests as long as it worked, so that under load a commit holds a few messages rather than
- * one. On one core, one message per transaction cost the server about 15 % more CPU at
- * 1,500 messages per second, for a gain of about a millisecond of ack latency.
+ * With a store that commits elsewhere (the SQLite writer thread, PostgreSQL), none: the next
+ * batch is whatever gathered while the last one committed, which grows by itself when commits
+ * turn slow. (Resting as long as the last commit took halved the transactions and saved about
+ * 10 % of the CPU at 1,500 messages per second on one core, but with a 2 ms fsync it doubled
+ * the time between commits and so the ack latency: docs/performance.md.)
  */
-const OFF_LOOP_COMMIT_SPACING = 1;
+const OFF_LOOP_COMMIT_SPACING = 0;
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError('invalid_input', `${field}: ${message}`, { field });
