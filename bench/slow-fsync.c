@@ -8,23 +8,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static void slow_down(void) {
+typedef int (*sync_fn)(int);
+
+static int slow_call(sync_fn *real, const char *name, int fd) {
+  if (!*real) *real = (sync_fn)dlsym(RTLD_NEXT, name);
+  int result = (*real)(fd);
   const char *us = getenv("SLOW_FSYNC_US");
   if (us) usleep((useconds_t)atoi(us));
-}
-
-int fsync(int fd) {
-  static int (*real)(int);
-  if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-  int result = real(fd);
-  slow_down();
   return result;
 }
 
-int fdatasync(int fd) {
-  static int (*real)(int);
-  if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-  int result = real(fd);
-  slow_down();
-  return result;
-}
+static sync_fn real_fsync, real_fdatasync;
+
+int fsync(int fd) { return slow_call(&real_fsync, "fsync", fd); }
+
+int fdatasync(int fd) { return slow_call(&real_fdatasync, "fdatasync", fd); }
