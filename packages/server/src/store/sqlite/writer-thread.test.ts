@@ -8,6 +8,7 @@ import type { NewMessage } from '../conversation-store.js';
 import { DATABASE_FILE } from './open-database.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { SqliteStore } from './sqlite-store.js';
+import { startWriterThread } from './writer-thread.js';
 
 const T0 = 1_700_000_000_000;
 const id = (): string => randomBytes(16).toString('base64url');
@@ -135,5 +136,79 @@ describe('SQLite writer thread', () => {
     store = await createSqliteStore({ dataDir: dir, writerThread: true });
     const page = await store.listEvents(convId, { after: 2, limit: 10 });
     expect(page.events.map((e) => e.msgId)).toEqual([m.msgId]);
+  });
+});
+
+describe('SQLite writer thread that dies', () => {
+  it('rejects the batch in flight; its retry is stored once, by a new thread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-writer-'));
+    const store = await createSqliteStore({ dataDir: dir });
+    const thread = await startWriterThread({ dataDir: dir, busyTimeoutMs: 5000 });
+    const other = new Database(join(dir, DATABASE_FILE));
+    try {
+      const sender = id();
+      const convId = id();
+      const epochId = id();
+      await store.createConversation({
+        id: convId,
+        kind: 'direct',
+        title: null,
+        directPair: null,
+        createdBy: sender,
+        now: T0,
+        entries: [
+          {
+            memberSeq: 0,
+            sender,
+            data: '{}',
+            sig: rand(64),
+            change: { op: 'create', userId: sender, identityKey: rand(32) },
+          },
+        ],
+      });
+      await store.appendEpoch({
+        convId,
+        epochId,
+        prevEpochId: null,
+        expectedMemberSeq: 0,
+        creator: sender,
+        data: '{}',
+        sig: rand(64),
+        envelopes: [],
+        now: T0 + 10,
+      });
+      const batch: NewMessage[] = [0, 1].map(() => ({
+        convId,
+        sender,
+        clientMsgId: `c-${id()}`,
+        msgId: id(),
+        epochId,
+        data: '{}',
+        box: rand(48),
+        sig: rand(64),
+        now: T0 + 100,
+      }));
+      // The batch waits for another connection's lock when the thread dies.
+      other.exec('BEGIN IMMEDIATE');
+      const inFlight = thread.appendMessages(batch);
+      await new Promise((r) => setTimeout(r, 50));
+      const killed = thread.kill();
+      other.exec('COMMIT');
+      await expect(inFlight).rejects.toThrow(/writer thread/);
+      await killed;
+      // The sender had no ack, so it sends again with the same client ids: whether or not the
+      // dying thread committed, the log holds each message once.
+      const retried = await thread.appendMessages(batch);
+      expect(retried.map((r) => r.status).every((s) => s === 'stored' || s === 'duplicate')).toBe(
+        true,
+      );
+      const page = await store.listEvents(convId, { after: 2, limit: 10 });
+      expect(page.events.map((e) => e.msgId)).toEqual(batch.map((m) => m.msgId));
+    } finally {
+      other.close();
+      await thread.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -21,6 +21,11 @@ export interface WriterThread {
   appendMessages(batch: readonly NewMessage[]): Promise<MessageAppendResult[]>;
   /** Waits for the batches in flight, closes the thread's connection and ends the thread. */
   close(): Promise<void>;
+  /**
+   * Ends the thread at once, as a crash would (tests). Batches in flight are rejected, whether
+   * or not their transaction got to commit; the next batch starts a new thread.
+   */
+  kill(): Promise<void>;
 }
 
 /** Where the built worker goes when running from source (beside the dependencies it imports). */
@@ -186,6 +191,10 @@ export async function startWriterThread(data: WriterWorkerData): Promise<WriterT
       const forget = () => void inflight.delete(answer);
       answer.then(forget, forget);
       return answer;
+    },
+    async kill() {
+      const worker = await current?.catch(() => undefined);
+      await worker?.terminate();
     },
     close() {
       closing ??= (async () => {
