@@ -12,8 +12,8 @@ function entry(memberSeq: number, sender: string, change: MemberChange): NewMemb
   return { memberSeq, sender, data: `{"seq":${memberSeq}}`, sig: rand(64), change };
 }
 
-/** A stand-in for the send path's decision (`UNREAD_CTYPES`). */
-function message(
+/** A new message from `sender`; `countsAsUnread` stands in for the send path's decision. */
+export function message(
   convId: string,
   sender: string,
   epochId: string,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage } from '../conversation-store.js';
+import { message as contractMessage } from '../receipts-contract.js';
 import { DATABASE_FILE } from './open-database.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { SqliteStore } from './sqlite-store.js';
@@ -14,61 +15,63 @@ const T0 = 1_700_000_000_000;
 const id = (): string => randomBytes(16).toString('base64url');
 const rand = (n: number): Uint8Array => Uint8Array.from(randomBytes(n));
 
+interface Group {
+  sender: string;
+  convId: string;
+  epochId: string;
+}
+
+/** A one-member group with an epoch (seqs 1 and 2), ready for messages. */
+async function createGroup(store: SqliteStore): Promise<Group> {
+  const group = { sender: id(), convId: id(), epochId: id() };
+  const { sender, convId, epochId } = group;
+  await store.createConversation({
+    id: convId,
+    kind: 'group',
+    title: 'Team',
+    directPair: null,
+    createdBy: sender,
+    now: T0,
+    entries: [
+      {
+        memberSeq: 0,
+        sender,
+        data: '{}',
+        sig: rand(64),
+        change: { op: 'create', userId: sender, identityKey: rand(32) },
+      },
+    ],
+  });
+  const epoch = await store.appendEpoch({
+    convId,
+    epochId,
+    prevEpochId: null,
+    expectedMemberSeq: 0,
+    creator: sender,
+    data: '{}',
+    sig: rand(64),
+    envelopes: [],
+    now: T0 + 10,
+  });
+  expect(epoch.status).toBe('appended');
+  return group;
+}
+
+const newMessage = ({ sender, convId, epochId }: Group, over: Partial<NewMessage> = {}) =>
+  contractMessage(convId, sender, epochId, over);
+
 describe('SQLite writer thread', () => {
   let dir: string;
   let store: SqliteStore;
-  const sender = id();
+  let group: Group;
   let convId: string;
-  let epochId: string;
-
-  const message = (over: Partial<NewMessage> = {}): NewMessage => ({
-    convId,
-    sender,
-    clientMsgId: `c-${id()}`,
-    msgId: id(),
-    epochId,
-    data: '{"ctype":"text"}',
-    box: rand(48),
-    sig: rand(64),
-    now: T0 + 100,
-    countsAsUnread: true,
-    ...over,
-  });
+  const message = (over: Partial<NewMessage> = {}) => newMessage(group, over);
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-writer-'));
     store = await createSqliteStore({ dataDir: dir, writerThread: true });
-    convId = id();
-    epochId = id();
-    await store.createConversation({
-      id: convId,
-      kind: 'group',
-      title: 'Team',
-      directPair: null,
-      createdBy: sender,
-      now: T0,
-      entries: [
-        {
-          memberSeq: 0,
-          sender,
-          data: '{}',
-          sig: rand(64),
-          change: { op: 'create', userId: sender, identityKey: rand(32) },
-        },
-      ],
-    });
-    const epoch = await store.appendEpoch({
-      convId,
-      epochId,
-      prevEpochId: null,
-      expectedMemberSeq: 0,
-      creator: sender,
-      data: '{}',
-      sig: rand(64),
-      envelopes: [],
-      now: T0 + 10,
-    });
-    expect(epoch.status).toBe('appended');
+    group = await createGroup(store);
+    convId = group.convId;
   });
 
   afterEach(async () => {
@@ -146,48 +149,8 @@ describe('SQLite writer thread that dies', () => {
     const thread = await startWriterThread({ dataDir: dir, busyTimeoutMs: 5000 });
     const other = new Database(join(dir, DATABASE_FILE));
     try {
-      const sender = id();
-      const convId = id();
-      const epochId = id();
-      await store.createConversation({
-        id: convId,
-        kind: 'direct',
-        title: null,
-        directPair: null,
-        createdBy: sender,
-        now: T0,
-        entries: [
-          {
-            memberSeq: 0,
-            sender,
-            data: '{}',
-            sig: rand(64),
-            change: { op: 'create', userId: sender, identityKey: rand(32) },
-          },
-        ],
-      });
-      await store.appendEpoch({
-        convId,
-        epochId,
-        prevEpochId: null,
-        expectedMemberSeq: 0,
-        creator: sender,
-        data: '{}',
-        sig: rand(64),
-        envelopes: [],
-        now: T0 + 10,
-      });
-      const batch: NewMessage[] = [0, 1].map(() => ({
-        convId,
-        sender,
-        clientMsgId: `c-${id()}`,
-        msgId: id(),
-        epochId,
-        data: '{}',
-        box: rand(48),
-        sig: rand(64),
-        now: T0 + 100,
-      }));
+      const group = await createGroup(store);
+      const batch = [newMessage(group), newMessage(group)];
       // The batch waits for another connection's lock when the thread dies.
       other.exec('BEGIN IMMEDIATE');
       const inFlight = thread.appendMessages(batch);
@@ -202,7 +165,7 @@ describe('SQLite writer thread that dies', () => {
       expect(retried.map((r) => r.status).every((s) => s === 'stored' || s === 'duplicate')).toBe(
         true,
       );
-      const page = await store.listEvents(convId, { after: 2, limit: 10 });
+      const page = await store.listEvents(group.convId, { after: 2, limit: 10 });
       expect(page.events.map((e) => e.msgId)).toEqual(batch.map((m) => m.msgId));
     } finally {
       other.close();
