@@ -1,10 +1,8 @@
 import type { MessageAppendResult, NewMessage } from '../conversation-store.js';
+import type { OpenDatabaseOptions } from './open-database.js';
 
-/** What the writer thread is started with. */
-export interface WriterWorkerData {
-  dataDir: string;
-  busyTimeoutMs: number;
-}
+/** What the writer thread is started with: how to open its own connection. */
+export type WriterWorkerData = Required<OpenDatabaseOptions>;
 
 /**
  * A result as it crosses back: a stored message carries only its `seq` and time; the server

@@ -112,15 +112,16 @@ class WriterThreadError extends Error {
  * got no ack and retry) and the next batch starts a new thread.
  */
 export async function startWriterThread(data: WriterWorkerData): Promise<WriterThread> {
+  /** Batches sent to the thread and not answered yet, by request id. */
   const pending = new Map<
     number,
     {
       batch: readonly NewMessage[];
+      answer: Promise<MessageAppendResult[]>;
       resolve(r: MessageAppendResult[]): void;
       reject(e: Error): void;
     }
   >();
-  const inflight = new Set<Promise<unknown>>();
   let nextId = 0;
   let current: Promise<Worker> | undefined;
   let closing: Promise<void> | undefined;
@@ -172,24 +173,25 @@ export async function startWriterThread(data: WriterWorkerData): Promise<WriterT
       current ??= spawn();
       const worker = await current;
       const id = nextId++;
-      const answer = new Promise<MessageAppendResult[]>((resolve, reject) => {
-        pending.set(id, { batch, resolve, reject });
-        // Keeps the process alive until the batch is answered (a script awaiting it).
-        worker.ref();
-        // Own copies of the bytes, moved rather than cloned: a Buffer decoded from base64 is
-        // a view into Node's shared 8 KiB pool, which a clone would copy whole.
-        const transfer: ArrayBuffer[] = [];
-        const own = (bytes: Uint8Array) => {
-          const copy = new Uint8Array(bytes);
-          transfer.push(copy.buffer);
-          return copy;
-        };
-        const wire = batch.map((m) => ({ ...m, box: own(m.box), sig: own(m.sig) }));
-        worker.postMessage({ id, batch: wire } satisfies WriterRequest, transfer);
+      let resolve!: (r: MessageAppendResult[]) => void;
+      let reject!: (e: Error) => void;
+      const answer = new Promise<MessageAppendResult[]>((res, rej) => {
+        resolve = res;
+        reject = rej;
       });
-      inflight.add(answer);
-      const forget = () => void inflight.delete(answer);
-      answer.then(forget, forget);
+      pending.set(id, { batch, answer, resolve, reject });
+      // Keeps the process alive until the batch is answered (a script awaiting it).
+      worker.ref();
+      // Own copies of the bytes, moved rather than cloned: a Buffer decoded from base64 is a
+      // view into Node's shared 8 KiB pool, which a clone would copy whole.
+      const transfer: ArrayBuffer[] = [];
+      const own = (bytes: Uint8Array) => {
+        const copy = new Uint8Array(bytes);
+        transfer.push(copy.buffer);
+        return copy;
+      };
+      const wire = batch.map((m) => ({ ...m, box: own(m.box), sig: own(m.sig) }));
+      worker.postMessage({ id, batch: wire } satisfies WriterRequest, transfer);
       return answer;
     },
     async kill() {
@@ -203,7 +205,7 @@ export async function startWriterThread(data: WriterWorkerData): Promise<WriterT
         if (!running) return;
         const worker = await running.catch(() => undefined);
         if (!worker) return;
-        await Promise.allSettled([...inflight]);
+        await Promise.allSettled([...pending.values()].map((p) => p.answer));
         const exited = new Promise<void>((done) => worker.once('exit', () => done()));
         worker.postMessage({ close: true } satisfies WriterRequest);
         await exited;

@@ -19,8 +19,7 @@ import type {
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs as a worker thread');
-const { dataDir, busyTimeoutMs } = workerData as WriterWorkerData;
-const db = openDatabase({ dataDir, busyTimeoutMs });
+const db = openDatabase(workerData as WriterWorkerData);
 const { appendMessages } = createLogQueries(db);
 
 port.on('message', (request: WriterRequest) => {
