@@ -151,6 +151,35 @@ describe('receipts and unread counts', () => {
     expect(theirs.unreadCount).toBe(1);
   });
 
+  it("counts a message the moment it is shown, and the server's push does not count it again", async () => {
+    const [alice, bob] = [await user('na'), await user('nb')];
+    const dm = await alice.client.conversations.openDirect(bob.username);
+    await dm.send('first');
+    const [listed] = await bob.client.conversations.list();
+    const theirs = await bob.client.conversations.get(listed!.id);
+    await waitForMessages(theirs, 1);
+    await theirs.markRead();
+    const atArrival: number[] = [];
+    const announced: UnreadChange[] = [];
+    bob.client.on('message', (m) => {
+      if (m.conversationId === dm.id) atArrival.push(theirs.unreadCount);
+    });
+    bob.client.on('unread', (u) => announced.push(u));
+    await dm.send('second');
+    await dm.send('third');
+    await eventually(() => atArrival.length === 2, 'both arrived');
+    // The server coalesces its unread pushes; the count does not wait for them.
+    expect(atArrival).toEqual([1, 2]);
+    expect(announced.slice(0, 2).map((u) => u.count)).toEqual([1, 2]);
+    // The server's push covers both messages: still two, not four.
+    await eventually(() => announced.length >= 3, "the server's push");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(theirs.unreadCount).toBe(2);
+    expect(bob.client.unreadTotal).toBe(2);
+    await theirs.markRead();
+    expect(theirs.unreadCount).toBe(0);
+  });
+
   it('counts only messages of others, and drops a removed member to zero', async () => {
     const [alice, bob, carol] = [await user('ua'), await user('ub'), await user('uc')];
     const group = await alice.client.conversations.create({

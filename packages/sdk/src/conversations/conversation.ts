@@ -92,8 +92,9 @@ export class Conversation {
   /**
    * Your unread messages here, as the server counts them: messages of others (text and
    * files, not edits, reactions or deletions) after your read cursor, minus deleted ones. The
-   * same on every tab and device; 0 once you left. Changes are announced by `subscribe` and by
-   * the client's `unread` event.
+   * same on every tab and device; 0 once you left. A message of another counts from the moment
+   * it arrives here; the server's next count (pushed within 200 ms) covers it. Changes are
+   * announced by `subscribe` and by the client's `unread` event.
    */
   get unreadCount(): number {
     return this.#actions.extras.unreadOf(this.#state);

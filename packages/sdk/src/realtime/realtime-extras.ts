@@ -94,9 +94,11 @@ export class RealtimeExtras {
           void this.setPresence(visible ? 'online' : 'away').catch(() => undefined);
         })
       : () => {};
-    const offMessage = options.events.on('message', (m) =>
-      this.#typingEnded(m.conversationId, m.sender),
-    );
+    const offMessage = options.events.on('message', (m) => {
+      this.#typingEnded(m.conversationId, m.sender);
+      // A stored message of another counts as unread from the moment it is shown.
+      if (m.sender !== options.me && m.seq !== null) this.#announceUnread(m.conversationId);
+    });
     // New contacts (a conversation appeared or gained members): learn their presence now.
     const offConversation = options.events.on('conversation', (c) => {
       const unknown = c.members
@@ -262,16 +264,35 @@ export class RealtimeExtras {
     return [...(this.#typing.get(conversationId)?.keys() ?? [])];
   }
 
-  /** The server's unread count for a conversation (0 once left). */
+  /**
+   * The server's unread count for a conversation (0 once left), plus the messages of others
+   * this client applied after the server counted: the server coalesces its unread pushes, so
+   * a message shown now is counted now, and the next push (which covers it) confirms.
+   */
   unreadOf(state: ConversationState): number {
     if (state.left) return 0;
+    const counted = this.#counted(state);
+    if (counted === undefined) return 0;
+    let later = 0;
+    const stored = state.timeline.stored;
+    for (let i = stored.length - 1; i >= 0; i--) {
+      const message = stored[i]!;
+      if (message.seq === null || message.seq <= counted.lastSeq) break;
+      if (message.sender !== this.#o.me) later++;
+    }
+    return counted.count + later;
+  }
+
+  /** The newest count the server gave (listed or pushed), with the log head it counted to. */
+  #counted(state: ConversationState): { count: number; lastSeq: number } | undefined {
     const pushed = this.#unread.get(state.id);
     const { summary } = state;
     if (summary.unreadCount !== undefined && summary.readSeq !== undefined) {
       const listed = { lastSeq: summary.lastSeq, readSeq: summary.readSeq };
-      if (!pushed || newer(listed, pushed)) return summary.unreadCount;
+      if (!pushed || newer(listed, pushed))
+        return { count: summary.unreadCount, lastSeq: summary.lastSeq };
     }
-    return pushed?.count ?? 0;
+    return pushed;
   }
 
   /** Every member's cursors in a conversation; loads them in the background on first use. */
@@ -346,14 +367,14 @@ export class RealtimeExtras {
     const known = this.#unread.get(event.conversationId);
     if (known && !newer(event, known)) return;
     this.#unread.set(event.conversationId, event);
-    const state = this.#o.registry.get(event.conversationId);
-    const count = state ? this.unreadOf(state) : event.count;
-    this.#o.events.emit('unread', {
-      conversationId: event.conversationId,
-      count,
-      total: this.unreadTotal,
-    });
+    this.#announceUnread(event.conversationId, event.count);
     this.#notify(event.conversationId);
+  }
+
+  #announceUnread(conversationId: string, pushed?: number): void {
+    const state = this.#o.registry.get(conversationId);
+    const count = state ? this.unreadOf(state) : (pushed ?? 0);
+    this.#o.events.emit('unread', { conversationId, count, total: this.unreadTotal });
   }
 
   #setPresenceOf(info: PresenceInfo): void {
