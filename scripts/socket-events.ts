@@ -126,7 +126,7 @@ const SERVER_EVENTS: Record<keyof ServerToClientEvents, ServerRow> = {
   },
   unread: {
     payload: unreadEvent,
-    when: 'on connect (one per conversation), within 200 ms of committed events that can change your count (a counting message, a deletion, a membership change, or your own edit or reaction), after your own `receipt`; `count: 0` when you leave or are removed',
+    when: 'on connect (one per conversation), within 200 ms of committed events that can change your count (within about a second in a conversation pushed in the last second) (a counting message, a deletion, a membership change, or your own edit or reaction), after your own `receipt`; `count: 0` when you leave or are removed',
   },
   settings: {
     payload: realtimeSettings,

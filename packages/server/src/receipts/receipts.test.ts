@@ -160,6 +160,34 @@ describe('unread counts', () => {
     expect(list.conversations[0]).toMatchObject({ id: conv.id, unreadCount: 2, readSeq: 2 });
   });
 
+  it('come within 200 ms in a quiet conversation, and about once a second in a busy one', async () => {
+    const [alice, bob] = [await newUser(t), await newUser(t)];
+    const conv = await createGroup(t, alice, [bob]);
+    await startEpoch(t, alice, conv, [alice, bob]);
+    const a = await connectAs(alice);
+    const [, seen] = await tabOf(bob);
+    await until(() => seen.some((e) => e.conversationId === conv.id), 5000);
+    const quiet = Date.now();
+    await sendAs(a, conv, alice);
+    await until(() => latest(seen, conv.id)?.count === 1, 5000);
+    const quietMs = Date.now() - quiet;
+    const before = seen.length;
+    await sleep(1100);
+    // Twelve messages over about two seconds: a push a second at most (the first may come
+    // 200 ms in, then one each second), not one per 200 ms window.
+    const start = Date.now();
+    for (let i = 0; i < 12; i++) {
+      await sendAs(a, conv, alice);
+      await sleep(150);
+    }
+    await until(() => latest(seen, conv.id)?.count === 13, 5000);
+    const seconds = (Date.now() - start) / 1000;
+    const busy = seen.length - before;
+    expect(quietMs).toBeLessThan(1000);
+    expect(busy).toBeGreaterThanOrEqual(1);
+    expect(busy).toBeLessThanOrEqual(Math.floor(seconds) + 1);
+  });
+
   it('pushed to every tab always equal a recount from the database', async () => {
     type Action =
       | { op: 'send' | 'edit'; who: number }
