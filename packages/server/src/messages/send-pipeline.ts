@@ -1,9 +1,8 @@
 import { UNREAD_CTYPES } from '@parley/sdk/protocol';
-import type { SendAck, SendRequest } from '@parley/sdk/protocol';
+import type { LogEvent, SendAck, SendRequest, WireMessageData } from '@parley/sdk/protocol';
 import type { AppContext } from '../app-context.js';
 import { decodeB64u } from '../auth/encoding.js';
 import { noSuchConversation } from '../conversations/access.js';
-import { toLogEvent } from '../conversations/event-view.js';
 import { publishLogEvents } from '../conversations/log-bus.js';
 import { attachFiles, checkFileClaim, deleteFilesOfMessage } from '../files/file-references.js';
 import { ApiError } from '../http/api-error.js';
@@ -28,6 +27,12 @@ export interface SendPipelineOptions {
 }
 
 const COUNTED: ReadonlySet<string> = new Set(UNREAD_CTYPES);
+
+/** A message waiting for its group commit: what to store, and the request's message. */
+interface Queued {
+  stored: NewMessage;
+  wire: WireMessageData;
+}
 
 /**
  * The next group commit waits this many times the last commit's duration (its items gather
@@ -86,10 +91,26 @@ export function createSendPipeline(
   options: SendPipelineOptions = {},
 ): SendPipeline {
   let draining = false;
-  const batcher = createWriteBatcher<NewMessage, MessageAppendResult>({
-    write: (items) => ctx.store.appendMessages(items),
-    committed(results) {
-      const events = results.flatMap((r) => (r.status === 'stored' ? [toLogEvent(r.event)] : []));
+  const batcher = createWriteBatcher<Queued, MessageAppendResult>({
+    write: (items) => ctx.store.appendMessages(items.map((i) => i.stored)),
+    committed(results, items) {
+      const events: LogEvent[] = [];
+      results.forEach((r, i) => {
+        if (r.status !== 'stored') return;
+        const { convId, seq, ts, sender, msgId } = r.event;
+        // The validated request's message is what was stored (its header as `data`, its
+        // canonical base64url as the bytes): no need to decode the stored row again.
+        const message = items[i]!.wire;
+        events.push({
+          conversationId: convId,
+          seq,
+          ts,
+          sender,
+          kind: 'message',
+          id: msgId ?? '',
+          message,
+        });
+      });
       publishLogEvents(ctx, events);
     },
     spacing: ctx.store.commitsOnEventLoop ? LOOP_COMMIT_SPACING : OFF_LOOP_COMMIT_SPACING,
@@ -116,7 +137,7 @@ export function createSendPipeline(
         fileIds: request.fileIds ?? [],
       };
       if (claim.fileIds.length > 0) await checkFileClaim(ctx, claim);
-      const result = await batcher.submit({
+      const stored: NewMessage = {
         convId: request.conversationId,
         sender: userId,
         clientMsgId: request.clientMsgId,
@@ -128,7 +149,8 @@ export function createSendPipeline(
         now: ctx.now(),
         countsAsUnread: COUNTED.has(header.ctype),
         ...(request.redacts === undefined ? {} : { redacts: request.redacts }),
-      });
+      };
+      const result = await batcher.submit({ stored, wire: request.message });
       const ack = toAck(result);
       // After the commit, before the ack: a retry after a crash here attaches them again.
       if (claim.fileIds.length > 0) await attachFiles(ctx, { ...claim, msgId: ack.id });

@@ -99,6 +99,15 @@ describe('send', () => {
       id: message.header.msgId,
       message,
     });
+    // The live event is the stored one: history gives the same bytes.
+    const page = await callOk<{ events: LogEvent[] }>(
+      t,
+      bob.user,
+      `/conversations/${conv.id}/events`,
+    );
+    expect(page.events.filter((e) => e.kind === 'message')).toEqual(
+      messagesIn(bob.events, conv.id),
+    );
   });
 
   it('acknowledges only once the message is committed to the database', async () => {

@@ -3,11 +3,12 @@ export interface WriteBatcherOptions<I, R> {
   /** Writes a batch in one transaction; returns one result per item, in order. */
   write(items: I[]): Promise<R[]>;
   /**
-   * Called with a committed batch's results before its submitters resume (the fan-out). Its
+   * Called with a committed batch's results (and its items, in the same order) before its
+   * submitters resume (the fan-out). Its
    * time is not part of the batch's duration: the spacing is about the store, not about what
    * the server does with the results. Must not throw (an exception is ignored).
    */
-  committed?: (results: R[]) => void;
+  committed?: (results: R[], items: I[]) => void;
   /** Largest batch; more waiting items go into the next one. Default 1000. */
   maxBatch?: number;
   /** Schedules the flush of a tick's items. Default `setImmediate`. */
@@ -97,16 +98,17 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
       const batch = queue.splice(0, maxBatch);
       inFlight = batch.length;
       const started = performance.now();
+      const items = batch.map((w) => w.item);
       let results: R[] | undefined;
       try {
-        results = await write(batch.map((w) => w.item));
+        results = await write(items);
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
       lastDuration = performance.now() - started;
       if (results) {
         try {
-          committed?.(results);
+          committed?.(results, items);
         } catch {
           // Documented as must-not-throw; the batch is stored, so its submitters still get
           // their results, and the batcher keeps running.

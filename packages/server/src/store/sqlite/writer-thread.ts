@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, threadId } from 'node:worker_threads';
 import type * as Esbuild from 'esbuild';
 import type { MessageAppendResult, NewMessage } from '../conversation-store.js';
+import { packBatch } from './writer-protocol.js';
 import type {
   WireResult,
   WriterRequest,
@@ -182,16 +183,10 @@ export async function startWriterThread(data: WriterWorkerData): Promise<WriterT
       pending.set(id, { batch, answer, resolve, reject });
       // Keeps the process alive until the batch is answered (a script awaiting it).
       worker.ref();
-      // Own copies of the bytes, moved rather than cloned: a Buffer decoded from base64 is a
-      // view into Node's shared 8 KiB pool, which a clone would copy whole.
-      const transfer: ArrayBuffer[] = [];
-      const own = (bytes: Uint8Array) => {
-        const copy = new Uint8Array(bytes);
-        transfer.push(copy.buffer);
-        return copy;
-      };
-      const wire = batch.map((m) => ({ ...m, box: own(m.box), sig: own(m.sig) }));
-      worker.postMessage({ id, batch: wire } satisfies WriterRequest, transfer);
+      // The bytes go in one buffer of their own, moved rather than cloned (a Buffer decoded
+      // from base64 is a view into Node's shared 8 KiB pool, which a clone would copy whole).
+      const { batch: wire, bytes } = packBatch(batch);
+      worker.postMessage({ id, batch: wire, bytes } satisfies WriterRequest, [bytes.buffer]);
       return answer;
     },
     async kill() {

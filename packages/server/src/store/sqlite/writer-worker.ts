@@ -3,13 +3,13 @@
  * same pragmas (`synchronous=FULL`), running the message-append transaction so that its
  * commit, fsync included, happens off the server's event loop.
  *
- * Protocol over `parentPort`: `{ id, batch }` → `{ id, results }` or `{ id, error }`;
+ * Protocol over `parentPort`: `{ id, batch, bytes }` → `{ id, results }` or `{ id, error }`;
  * `{ close: true }` closes the connection, after which the thread ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { NewMessage } from '../conversation-store.js';
 import { createLogQueries } from './log-queries.js';
 import { openDatabase } from './open-database.js';
+import { unpackBatch } from './writer-protocol.js';
 import type {
   WireResult,
   WriterRequest,
@@ -28,7 +28,7 @@ port.on('message', (request: WriterRequest) => {
     port.close();
     return;
   }
-  appendMessages(request.batch as NewMessage[]).then(
+  appendMessages(unpackBatch(request.batch, request.bytes)).then(
     (stored) => {
       const results = stored.map((r): WireResult =>
         r.status === 'stored' ? { status: 'stored', seq: r.event.seq, ts: r.event.ts } : r,
