@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ZodType, z } from 'zod';
 import type { UserLimiter } from '../conversations/user-limiter.js';
 import { ApiError } from '../http/api-error.js';
+import type { ParleySocket } from './socket-types.js';
 
 /** One client event: how to validate, limit and handle it. */
 export interface EventSpec<S extends ZodType, R> {
@@ -12,14 +13,20 @@ export interface EventSpec<S extends ZodType, R> {
   schema: S;
   /** Per-user rate limit. */
   limiter: UserLimiter;
-  /** Handles a valid payload; throw {@link ApiError} to refuse. */
-  handle(payload: z.output<S>): Promise<R>;
+  /** Handles a valid payload from a socket; throw {@link ApiError} to refuse. */
+  handle(socket: ParleySocket, payload: z.output<S>): Promise<R>;
+}
+
+/** An {@link EventSpec} of any payload, as the router holds them. */
+export type AnyEventSpec = EventSpec<ZodType, unknown>;
+
+/** Types a spec by its schema, and widens it for {@link createEventRouter}. */
+export function defineEvent<S extends ZodType, R>(spec: EventSpec<S, R>): AnyEventSpec {
+  return spec as unknown as AnyEventSpec;
 }
 
 /** What every guarded event shares. */
 export interface GuardContext {
-  /** The socket's user (rate-limit key). */
-  userId: string;
   /** Largest payload in bytes of JSON. */
   maxEventBytes: number;
   logger: Logger;
@@ -56,13 +63,14 @@ export function toAckError(error: unknown, logger: Logger, event: string): AckEr
   return { code: 'internal', message: 'Internal server error' };
 }
 
-/** The checks and the handler of one event, in order (see {@link guardEvent}). */
-async function runGuarded<S extends ZodType, R>(
-  spec: EventSpec<S, R>,
+/** The checks and the handler of one event, in order (see {@link createEventRouter}). */
+async function runGuarded(
+  spec: AnyEventSpec,
   ctx: GuardContext,
+  socket: ParleySocket,
   args: unknown[],
-): Promise<R> {
-  const limit = await spec.limiter.take(ctx.userId);
+): Promise<unknown> {
+  const limit = await spec.limiter.take(socket.data.userId);
   if (!limit.ok) {
     throw new ApiError('rate_limited', 'Too many events; slow down', {
       retryAfterMs: limit.retryAfterMs,
@@ -78,42 +86,55 @@ async function runGuarded<S extends ZodType, R>(
     const issue = parsed.error.issues[0];
     throw invalid(issue?.path.map(String).join('.') ?? '', issue?.message ?? 'invalid');
   }
-  return spec.handle(parsed.data);
+  return spec.handle(socket, parsed.data);
 }
 
 /**
- * Wraps an event handler so that nothing a client sends can crash the server or go
- * unanswered: the last argument must be the acknowledgement callback (events without one are
- * ignored), then the per-user rate limit, the size cap (64 KiB by default) and the zod schema
- * are applied in that order, and every outcome, including unexpected errors, becomes exactly
- * one typed acknowledgement `{ ok: false, error: { code, message, field?, retryAfterMs? } }`.
+ * The one listener every socket gets (`socket.onAny(router)`, called with the socket as
+ * `this`): it finds the event's spec and guards it so that nothing a client sends can crash the
+ * server or go unanswered. The last argument must be the acknowledgement callback (events
+ * without one are ignored), then the per-user rate limit, the size cap (64 KiB by default) and
+ * the zod schema are applied in that order, and every outcome, including unexpected errors,
+ * becomes exactly one typed acknowledgement
+ * `{ ok: false, error: { code, message, field?, retryAfterMs? } }`. An event with no spec is
+ * answered `not_found`.
  *
- * The rate limit comes first so that malformed floods are counted too.
+ * The rate limit comes first so that malformed floods are counted too. One router serves every
+ * socket: a listener (and its closures) per socket and event cost about as much memory as the
+ * rest of an idle socket's state (docs/performance.md).
  */
-export function guardEvent<S extends ZodType, R>(
-  spec: EventSpec<S, R>,
+export function createEventRouter(
+  specs: readonly AnyEventSpec[],
   ctx: GuardContext,
-): (...args: unknown[]) => void {
-  return (...args: unknown[]) => {
+): (this: ParleySocket, event: string, ...args: unknown[]) => void {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  return function route(this: ParleySocket, event: string, ...args: unknown[]): void {
+    const spec = byName.get(event);
     const ack = args.at(-1);
+    if (!spec) {
+      ctx.onOutcome?.('unknown', 'not_found', 0);
+      if (typeof ack === 'function') {
+        (ack as (r: AckFailure) => void)({
+          ok: false,
+          error: { code: 'not_found', message: 'Unknown event' },
+        });
+      }
+      return;
+    }
     if (typeof ack !== 'function') {
       ctx.onOutcome?.(spec.name, 'no_ack', 0);
       return;
     }
     const started = performance.now();
-    let answered = false;
-    const respond = (response: R | AckFailure, outcome: string) => {
-      if (answered) return;
-      answered = true;
+    const respond = (response: unknown, outcome: string) => {
       ctx.onOutcome?.(spec.name, outcome, (performance.now() - started) / 1000);
       try {
-        (ack as (response: R | AckFailure) => void)(response);
+        (ack as (response: unknown) => void)(response);
       } catch (err) {
         ctx.logger.warn({ err, event: spec.name }, 'acknowledgement failed');
       }
     };
-    // Module-level, not a closure per socket and event: nine handlers a socket add up.
-    runGuarded(spec, ctx, args.slice(0, -1)).then(
+    runGuarded(spec, ctx, this, args.slice(0, -1)).then(
       (response) => respond(response, 'ok'),
       (error: unknown) => {
         const ackError = toAckError(error, ctx.logger, spec.name);

@@ -24,8 +24,7 @@ import { createSendPipeline } from '../messages/send-pipeline.js';
 import { syncForUser } from '../messages/sync.js';
 import { createConnectionCounter } from './connection-limits.js';
 import { drainInBatches } from './drain.js';
-import { guardEvent } from './event-guard.js';
-import type { GuardContext } from './event-guard.js';
+import { createEventRouter, defineEvent } from './event-guard.js';
 import { createHandshake } from './handshake.js';
 import { createOriginCheck } from './origin-check.js';
 import { createPendingRoomTracker } from './pending-rooms.js';
@@ -45,8 +44,6 @@ export interface RealtimeHub {
    */
   close(): Promise<void>;
 }
-
-const KNOWN_EVENTS: ReadonlySet<string> = new Set(CLIENT_EVENT_NAMES);
 
 /**
  * Attaches the realtime hub (DESIGN §4, §10) to an HTTP server: Socket.io with websocket first
@@ -122,67 +119,49 @@ export function createRealtimeHub(
     socket.disconnect(true);
   }
 
+  const events = [
+    defineEvent({
+      name: 'send',
+      schema: sendRequest,
+      limiter: sendLimiter,
+      handle: (socket, request) => pipeline.send(socket.data.userId, request),
+    }),
+    defineEvent({
+      name: 'sync',
+      schema: syncRequest,
+      limiter: syncLimiter,
+      handle: (socket, request) => syncForUser(ctx, socket.data.userId, request),
+    }),
+    defineEvent({
+      name: 'auth:refresh',
+      schema: authRefreshRequest,
+      limiter: syncLimiter,
+      handle: (socket, request) => refreshToken(socket, request.token),
+    }),
+    ...extras.events,
+  ];
+  // Every event of the protocol has its guarded handler (the rest are answered `not_found`).
+  for (const name of CLIENT_EVENT_NAMES) {
+    if (!events.some((e) => e.name === name)) throw new Error(`no handler for the event ${name}`);
+  }
+  const route = createEventRouter(events, {
+    maxEventBytes: config.maxEventBytes,
+    logger: ctx.logger,
+    onOutcome: (event, outcome, seconds) => {
+      metrics.events.inc({ event, outcome });
+      if (event === 'send' && outcome === 'ok') metrics.ackLatency.observe(seconds);
+    },
+  });
+
   io.on('connection', (socket) => {
-    const { userId, pending: seen } = socket.data;
+    const { pending: seen } = socket.data;
     for (const convId of seen.joined) void socket.join(conversationRoom(convId));
     for (const convId of seen.left) void socket.leave(conversationRoom(convId));
     seen.close();
     socket.once('disconnect', () => socket.data.release());
 
-    const guard: GuardContext = {
-      userId,
-      maxEventBytes: config.maxEventBytes,
-      logger: ctx.logger,
-      onOutcome: (event, outcome, seconds) => {
-        metrics.events.inc({ event, outcome });
-        if (event === 'send' && outcome === 'ok') metrics.ackLatency.observe(seconds);
-      },
-    };
-    socket.on(
-      'send',
-      guardEvent(
-        {
-          name: 'send',
-          schema: sendRequest,
-          limiter: sendLimiter,
-          handle: (request) => pipeline.send(userId, request),
-        },
-        guard,
-      ),
-    );
-    socket.on(
-      'sync',
-      guardEvent(
-        {
-          name: 'sync',
-          schema: syncRequest,
-          limiter: syncLimiter,
-          handle: (request) => syncForUser(ctx, userId, request),
-        },
-        guard,
-      ),
-    );
-    socket.on(
-      'auth:refresh',
-      guardEvent(
-        {
-          name: 'auth:refresh',
-          schema: authRefreshRequest,
-          limiter: syncLimiter,
-          handle: (request) => refreshToken(socket, request.token),
-        },
-        guard,
-      ),
-    );
-    extras.attach(socket, guard);
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (KNOWN_EVENTS.has(event)) return;
-      metrics.events.inc({ event: 'unknown', outcome: 'not_found' });
-      const ack = args.at(-1);
-      if (typeof ack === 'function') {
-        ack({ ok: false, error: { code: 'not_found', message: 'Unknown event' } });
-      }
-    });
+    extras.attach(socket);
+    socket.onAny(route);
   });
 
   async function refreshToken(socket: ParleySocket, token: string): Promise<AuthRefreshAck> {

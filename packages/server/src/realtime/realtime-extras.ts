@@ -14,15 +14,17 @@ import { createTypingRelay } from '../presence/typing-relay.js';
 import { READ_RECEIPTS_OFF_ROOM, createReceiptService } from '../receipts/receipt-service.js';
 import { createSettingsCache } from '../receipts/settings-cache.js';
 import { startUnreadPusher } from '../receipts/unread-pusher.js';
-import { guardEvent } from './event-guard.js';
-import type { GuardContext } from './event-guard.js';
+import { defineEvent } from './event-guard.js';
+import type { AnyEventSpec } from './event-guard.js';
 import type { ParleyIo, ParleySocket } from './socket-types.js';
 
 /** Presence, typing, receipts and unread counts on top of the hub (DESIGN §8). */
 export interface RealtimeExtras {
   readonly presence: PresenceService;
-  /** Sets up a newly connected socket: its events, presence and unread snapshot. */
-  attach(socket: ParleySocket, guard: GuardContext): void;
+  /** Its socket events, for the hub's router (one per server, not per socket). */
+  readonly events: readonly AnyEventSpec[];
+  /** Sets up a newly connected socket: its rooms, presence and unread snapshot. */
+  attach(socket: ParleySocket): void;
   /** Stops timers and listeners (shutdown). */
   close(): void;
 }
@@ -50,103 +52,66 @@ export function createRealtimeExtras(ctx: AppContext, io: ParleyIo): RealtimeExt
     await receipts.snapshot(socket);
   }
 
+  const events = [
+    defineEvent({
+      name: 'presence:set',
+      schema: presenceSetRequest,
+      limiter,
+      handle: async (socket, { state }) => {
+        presence.set(socket, state);
+        return { ok: true as const };
+      },
+    }),
+    defineEvent({
+      name: 'presence:query',
+      schema: presenceQueryRequest,
+      limiter,
+      handle: async (socket, { userIds }) => ({
+        ok: true as const,
+        presence: await presence.query(socket.data.userId, userIds),
+      }),
+    }),
+    defineEvent({
+      name: 'typing',
+      schema: typingRequest,
+      limiter,
+      handle: async (socket, request) => {
+        typing.handle(socket, request);
+        return { ok: true as const };
+      },
+    }),
+    defineEvent({
+      name: 'receipt',
+      schema: receiptRequest,
+      limiter,
+      handle: (socket, request) => receipts.receipt(socket.data.userId, request),
+    }),
+    defineEvent({
+      name: 'receipts:list',
+      schema: receiptsListRequest,
+      limiter,
+      handle: async (socket, { conversationId }) => ({
+        ok: true as const,
+        receipts: await receipts.list(socket.data.userId, conversationId),
+      }),
+    }),
+    defineEvent({
+      name: 'settings',
+      schema: settingsRequest,
+      limiter,
+      handle: async (socket, request) => ({
+        ok: true as const,
+        settings: await receipts.updateSettings(socket.data.userId, request),
+      }),
+    }),
+  ];
+
   return {
     presence,
-    attach(socket, guard) {
+    events,
+    attach(socket) {
       const { userId } = socket.data;
       void socket.join(READ_RECEIPTS_OFF_ROOM);
-      const on = <E extends Parameters<ParleySocket['on']>[0]>(
-        event: E,
-        handler: (...args: unknown[]) => void,
-      ) => socket.on(event, handler as never);
-      const spec = { limiter } as const;
-      on(
-        'presence:set',
-        guardEvent(
-          {
-            ...spec,
-            name: 'presence:set',
-            schema: presenceSetRequest,
-            handle: async ({ state }) => {
-              presence.set(socket, state);
-              return { ok: true as const };
-            },
-          },
-          guard,
-        ),
-      );
-      on(
-        'presence:query',
-        guardEvent(
-          {
-            ...spec,
-            name: 'presence:query',
-            schema: presenceQueryRequest,
-            handle: async ({ userIds }) => ({
-              ok: true as const,
-              presence: await presence.query(userId, userIds),
-            }),
-          },
-          guard,
-        ),
-      );
-      on(
-        'typing',
-        guardEvent(
-          {
-            ...spec,
-            name: 'typing',
-            schema: typingRequest,
-            handle: async (request) => {
-              typing.handle(socket, request);
-              return { ok: true as const };
-            },
-          },
-          guard,
-        ),
-      );
-      on(
-        'receipt',
-        guardEvent(
-          {
-            ...spec,
-            name: 'receipt',
-            schema: receiptRequest,
-            handle: (request) => receipts.receipt(userId, request),
-          },
-          guard,
-        ),
-      );
-      on(
-        'receipts:list',
-        guardEvent(
-          {
-            ...spec,
-            name: 'receipts:list',
-            schema: receiptsListRequest,
-            handle: async ({ conversationId }) => ({
-              ok: true as const,
-              receipts: await receipts.list(userId, conversationId),
-            }),
-          },
-          guard,
-        ),
-      );
-      on(
-        'settings',
-        guardEvent(
-          {
-            ...spec,
-            name: 'settings',
-            schema: settingsRequest,
-            handle: async (request) => ({
-              ok: true as const,
-              settings: await receipts.updateSettings(userId, request),
-            }),
-          },
-          guard,
-        ),
-      );
       socket.once('disconnecting', () => {
         if (!presence.disconnecting(socket)) return;
         typing.userGone(userId);
