@@ -57,10 +57,16 @@ export function sendPayload(
   return `{"conversationId":"${group.id}","clientMsgId":"${clientMsgId}","message":{"header":{"v":1,"suite":"cs1","conv":"${group.id}","epochId":"${group.epochId}","msgId":"${msgId}","sender":"${sender}","ts":${Date.now()},"ctype":"text"},"box":"${BOX}","sig":"${SIG}"}}`;
 }
 
-/** The message id of an `event` frame (the first `"id":"` field), without parsing the JSON. */
-export function eventId(frame: string): string | undefined {
-  const at = frame.indexOf('"id":"');
-  return at < 0 ? undefined : frame.slice(at + 6, at + 28);
+/**
+ * The message ids of an `event` frame (one) or an `events` frame (one per event): each `"id":"`
+ * field, without parsing the JSON (a header's `msgId` does not match: the quote comes first).
+ */
+export function eventIds(frame: string): string[] {
+  const ids: string[] = [];
+  for (let at = frame.indexOf('"id":"'); at >= 0; at = frame.indexOf('"id":"', at + 28)) {
+    ids.push(frame.slice(at + 6, at + 28));
+  }
+  return ids;
 }
 
 const newHistogram = (): Histogram =>
@@ -133,13 +139,14 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
   let lastDelivery = 0;
   let firstError: string | undefined;
   o.sink.handler = (frame) => {
-    const id = eventId(frame);
-    const t0 = id === undefined ? undefined : intended.get(id);
-    if (t0 === undefined) return;
     const now = performance.now();
-    delivered++;
-    lastDelivery = now;
-    e2e.recordValue(Math.max(1, Math.round((now - t0) * 1000)));
+    for (const id of eventIds(frame)) {
+      const t0 = intended.get(id);
+      if (t0 === undefined) continue;
+      delivered++;
+      lastDelivery = now;
+      e2e.recordValue(Math.max(1, Math.round((now - t0) * 1000)));
+    }
   };
   const total = Math.round(o.rate * o.seconds);
   const s0 = await o.stats();

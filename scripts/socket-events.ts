@@ -106,7 +106,11 @@ const CLIENT_EVENTS: Record<keyof ClientToServerEvents, ClientRow> = {
 const SERVER_EVENTS: Record<keyof ServerToClientEvents, ServerRow> = {
   event: {
     payload: 'a `LogEvent` (`message`, `member` or `epoch`)',
-    when: "after each event of one of the user's conversations is committed",
+    when: "after an event of one of the user's conversations is committed",
+  },
+  events: {
+    payload: 'an array of 2 to 100 `LogEvent`s of one conversation, in `seq` order',
+    when: 'instead of `event`, when one group commit stored several messages of a conversation: one frame for all of them',
   },
   'session:ended': {
     payload: sessionEnded,
@@ -126,7 +130,7 @@ const SERVER_EVENTS: Record<keyof ServerToClientEvents, ServerRow> = {
   },
   unread: {
     payload: unreadEvent,
-    when: 'on connect (one per conversation), within 200 ms of committed events that can change your count (within about a second in a conversation pushed in the last second) (a counting message, a deletion, a membership change, or your own edit or reaction), after your own `receipt`; `count: 0` when you leave or are removed',
+    when: 'on connect (one per conversation), within 200 ms of committed events that can change your count (a counting message, a deletion, a membership change, or your own edit or reaction; in a conversation pushed less than a second ago, once that second is up), after your own `receipt`; `count: 0` when you leave or are removed',
   },
   settings: {
     payload: realtimeSettings,

@@ -245,6 +245,46 @@ describe('delivery against the real server', () => {
     expect(states).toEqual([]);
   });
 
+  it("applies an `events` frame (one group commit's messages) in order", async () => {
+    // Bob's socket regroups two pushed events into one `events` frame, as the server sends
+    // the messages of one conversation that were committed together.
+    let groupNext = 0;
+    const held: unknown[] = [];
+    let onEvents: ((events: unknown) => void) | undefined;
+    const grouping: SocketFactory = (url, options) => {
+      const socket = io(url, options);
+      const on = socket.on.bind(socket) as (
+        event: string,
+        listener: (...args: unknown[]) => void,
+      ) => unknown;
+      (socket as unknown as { on: typeof on }).on = (event, listener) => {
+        if (event === 'events') onEvents = listener;
+        return on(event, (...args: unknown[]) => {
+          if (event === 'event' && groupNext > 0) {
+            held.push(args[0]);
+            if (--groupNext === 0) onEvents?.(held.splice(0));
+            return;
+          }
+          listener(...args);
+        });
+      };
+      return socket;
+    };
+    const alice = await user('alice');
+    const bob = await user('bob', { socketFactory: grouping });
+    const dm = await alice.client.conversations.openDirect(bob.id);
+    const bobView = await bob.client.conversations.openDirect(alice.id);
+    await dm.send('one');
+    await waitForMessages(bobView, 1);
+    groupNext = 2;
+    await dm.send('two');
+    await dm.send('three');
+    await waitForMessages(bobView, 3);
+    expect(onEvents).toBeDefined();
+    expect(held).toEqual([]);
+    expect(texts(bobView)).toEqual(['one', 'two', 'three']);
+  });
+
   it('logout closes the socket and deletes the outbox and the message cache', async () => {
     const store = new MemoryStore();
     const alice = await user('alice', { storage: store });

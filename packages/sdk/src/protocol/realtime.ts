@@ -196,6 +196,23 @@ export interface ClientToServerEvents {
   'auth:refresh': (request: AuthRefreshRequest, ack: (response: AuthRefreshAck) => void) => void;
 }
 
+/** The most events one `events` frame carries. */
+export const MAX_EVENTS_PER_FRAME = 100;
+
+/** The payload of `events`: several events of one conversation, in `seq` order. */
+export const logEventRun = z
+  .array(logEvent)
+  .min(2)
+  .max(MAX_EVENTS_PER_FRAME)
+  .refine(
+    (run) =>
+      run.every(
+        (e, i) =>
+          i === 0 || (e.conversationId === run[0]!.conversationId && e.seq > run[i - 1]!.seq),
+      ),
+    'must be events of one conversation in seq order',
+  );
+
 /** Events the server sends. */
 export interface ServerToClientEvents {
   /**
@@ -204,6 +221,12 @@ export interface ServerToClientEvents {
    * (`seq > lastSeq + 1`, e.g. after a reconnect) and fill them with `sync`.
    */
   event: (event: LogEvent) => void;
+  /**
+   * Several new events of one conversation, in `seq` order (2 to {@link MAX_EVENTS_PER_FRAME}),
+   * sent instead of as many `event`s when one group commit stored them together: a busy
+   * conversation costs each member one frame per commit, not one per message.
+   */
+  events: (events: LogEvent[]) => void;
   /**
    * The session ended (logout, password change, revocation) or its token expired; the server
    * disconnects right after. Do not reconnect with the same token.

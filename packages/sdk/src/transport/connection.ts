@@ -3,6 +3,7 @@ import { systemTimers } from '../auth/timers.js';
 import type { Timers } from '../auth/timers.js';
 import { ChatError } from '../errors.js';
 import { logEvent } from '../protocol/conversations.js';
+import { logEventRun } from '../protocol/realtime.js';
 import type { LogEvent } from '../protocol/conversations.js';
 import { authRefreshAck } from '../protocol/realtime.js';
 import type { ClientToServerEvents, SessionEnded } from '../protocol/realtime.js';
@@ -252,6 +253,12 @@ export class Connection {
       const parsed = logEvent.safeParse(raw);
       if (parsed.success) this.#o.onEvent?.(parsed.data);
       else this.#o.onError?.(new ChatError('internal', 'The server pushed a malformed event'));
+    });
+    socket.on('events', (raw) => {
+      if (generation !== this.#generation) return;
+      const parsed = logEventRun.safeParse(raw);
+      if (parsed.success) for (const event of parsed.data) this.#o.onEvent?.(event);
+      else this.#o.onError?.(new ChatError('internal', 'The server pushed malformed events'));
     });
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConversationSummary, LogEvent, SendAck, SyncAck } from '@parley/sdk/protocol';
-import { logEvent, sendAck, syncAck } from '@parley/sdk/protocol';
+import { logEvent, logEventRun, sendAck, syncAck } from '@parley/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../test/helpers.js';
 import type { TestServer } from '../../test/helpers.js';
@@ -38,11 +38,12 @@ afterAll(async () => {
 const sockets: ChatSocket[] = [];
 afterAll(() => sockets.forEach((s) => s.close()));
 
-/** A connected user recording every event pushed to them. */
+/** A connected user recording every event pushed to them, and the frames they came in. */
 interface Client {
   user: ChatUser;
   socket: ChatSocket;
   events: LogEvent[];
+  frames: { event: number; events: number };
 }
 
 async function client(user?: ChatUser): Promise<Client> {
@@ -50,8 +51,16 @@ async function client(user?: ChatUser): Promise<Client> {
   const socket = await online(t, u);
   sockets.push(socket);
   const events: LogEvent[] = [];
-  socket.on('event', (e) => events.push(logEvent.parse(e)));
-  return { user: u, socket, events };
+  const frames = { event: 0, events: 0 };
+  socket.on('event', (e) => {
+    frames.event++;
+    events.push(logEvent.parse(e));
+  });
+  socket.on('events', (es) => {
+    frames.events++;
+    events.push(...logEventRun.parse(es));
+  });
+  return { user: u, socket, events, frames };
 }
 
 async function group(owner: Client, others: Client[]): Promise<TestConversation> {
@@ -163,6 +172,9 @@ describe('send', () => {
     expect(views[1]).toEqual(views[0]);
     expect(views[2]).toEqual(views[0]);
     expect(views[0]?.map((v) => Number(v.split(':')[0]))).toEqual(seqs);
+    // A group commit's messages of one conversation reach each member as one `events` frame.
+    expect(bob.frames.events).toBeGreaterThan(0);
+    expect(bob.frames.event + bob.frames.events).toBeLessThan(3 * perSender);
   });
 
   it('never pushes a conversation event to a non-member', async () => {

@@ -126,6 +126,7 @@ describe.each(KINDS)('refusing %s', (kind) => {
     sockets.push(socket);
     const pushed: LogEvent[] = [];
     socket.on('event', (e) => pushed.push(e));
+    socket.on('events', (es) => pushed.push(...es));
     const ack = await send(socket, conv, who());
     expect(ack.ok === false && ack.error.code).toBe('not_found');
     const synced = await sync(socket, { cursors: [{ conversationId: conv.id, afterSeq: 0 }] });

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import {
   CLIENT_EVENT_NAMES,
+  MAX_EVENTS_PER_FRAME,
   authRefreshRequest,
   sendRequest,
   syncRequest,
@@ -60,6 +61,31 @@ export interface RealtimeHub {
  * await hub.close();
  * ```
  */
+/**
+ * Splits a batch of committed events into runs to push as one frame each: a conversation's
+ * messages, in order, at most {@link MAX_EVENTS_PER_FRAME} a run. Membership entries and epochs
+ * stay alone (rooms change around them).
+ */
+export function runsByConversation(events: readonly LogEvent[]): LogEvent[][] {
+  const runs: LogEvent[][] = [];
+  const open = new Map<string, LogEvent[]>();
+  for (const event of events) {
+    if (event.kind !== 'message') {
+      runs.push([event]);
+      open.delete(event.conversationId);
+      continue;
+    }
+    let run = open.get(event.conversationId);
+    if (!run || run.length >= MAX_EVENTS_PER_FRAME) {
+      run = [];
+      runs.push(run);
+      open.set(event.conversationId, run);
+    }
+    run.push(event);
+  }
+  return runs;
+}
+
 export function createRealtimeHub(
   ctx: AppContext,
   httpServer: HttpServer | HttpsServer,
@@ -205,7 +231,12 @@ export function createRealtimeHub(
         changes.push([target, event.conversationId, 'left']);
       }
     }
-    for (const event of events) io.to(conversationRoom(event.conversationId)).emit('event', event);
+    // The messages of one conversation from one group commit go out in one frame per member.
+    for (const run of runsByConversation(events)) {
+      const room = io.to(conversationRoom(run[0]!.conversationId));
+      if (run.length === 1) room.emit('event', run[0]!);
+      else room.emit('events', run);
+    }
     // The departing member gets the entry that removed them, then nothing more (ASVS 8.3.2).
     for (const [target, convId] of departures) {
       io.in(userRoom(target)).socketsLeave(conversationRoom(convId));

@@ -49,6 +49,9 @@ describe.skipIf(!services)('three nodes sharing PostgreSQL and Redis', () => {
     socket.on('event', (e) => {
       if (e.conversationId === convId) seen.push(e);
     });
+    socket.on('events', (es) => {
+      for (const e of es) if (e.conversationId === convId) seen.push(e);
+    });
     return seen;
   }
 
