@@ -59,7 +59,7 @@ const QUICK: Plan = {
   idlePerUser: 10,
   parleyRates: [1000],
   bareRates: [1000],
-  seconds: 2,
+  seconds: 1,
   targetRuns: 0,
 };
 
