@@ -101,6 +101,38 @@ describe('createWriteBatcher', () => {
     }
   });
 
+  it('caps the gap at maxGapMs, however long the last batch took', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    try {
+      const starts: number[] = [];
+      const batcher = createWriteBatcher<number, number>({
+        spacing: 1,
+        maxGapMs: 2,
+        write: async (items) => {
+          starts.push(performance.now());
+          // A checkpoint's worth of commit: 20 ms.
+          await new Promise((r) => setTimeout(r, 20));
+          return items;
+        },
+      });
+      const first = batcher.submit(1);
+      await vi.advanceTimersByTimeAsync(1);
+      // Arrives while the first batch commits: waits for it and then for the gap.
+      const second = batcher.submit(2);
+      await vi.advanceTimersByTimeAsync(20);
+      await first;
+      // 21 ms: the first batch is done, the gap not yet.
+      expect(starts).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(60);
+      await second;
+      // 20 ms of commit, then 2 ms (not 20): the cap bounds the latency the spacing adds.
+      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(22);
+      expect(starts[1]! - starts[0]!).toBeLessThan(24);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('reports each batch size', async () => {
     const sizes: number[] = [];
     const batcher = createWriteBatcher<number, number>({

@@ -20,6 +20,8 @@ export interface WriteBatcherOptions<I, R> {
    * take milliseconds). Idle, the first item is written at once. Default 0 (off).
    */
   spacing?: number;
+  /** Longest gap the spacing may leave after a batch, in ms. Default no limit. */
+  maxGapMs?: number;
   /** Called after each batch with its size and commit duration in ms (metrics). */
   onBatch?: (size: number, ms: number) => void;
 }
@@ -57,12 +59,13 @@ interface Waiting<I, R> {
  * ```
  */
 export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): WriteBatcher<I, R> {
-  const { write, committed, maxBatch, schedule, onBatch, spacing } = {
+  const { write, committed, maxBatch, schedule, onBatch, spacing, maxGapMs } = {
     maxBatch: 1000,
     schedule: (flush: () => void) => void setImmediate(flush),
     committed: undefined,
     onBatch: undefined,
     spacing: 0,
+    maxGapMs: Number.POSITIVE_INFINITY,
     ...options,
   };
   const queue: Waiting<I, R>[] = [];
@@ -73,7 +76,7 @@ export function createWriteBatcher<I, R>(options: WriteBatcherOptions<I, R>): Wr
   let lastStart = Number.NEGATIVE_INFINITY;
   let lastDuration = 0;
   // The gap after a batch is `spacing` times its duration: busy `1 / (spacing + 1)` of the time.
-  const nextStart = () => lastStart + (1 + spacing) * lastDuration;
+  const nextStart = () => lastStart + lastDuration + Math.min(spacing * lastDuration, maxGapMs);
 
   /** Schedules a run: next tick, or once the spacing since the last batch has passed. */
   function trigger(): void {
