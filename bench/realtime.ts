@@ -13,9 +13,11 @@
  *
  * The headline figures are those of the highest step Parley kept up with (≥ 97% of the offer
  * accepted, every copy delivered, ack p99 ≤ 50 ms; if none meets the latency, the highest that
- * kept up in throughput, with `keptUpWithinTarget` 0). `ratioToBare` compares the most
- * deliveries per second each server achieved at any step; `ratioToBarePerCpu` their messages
- * per CPU-second at the offered rates both ran.
+ * kept up in throughput, with `keptUpWithinTarget` 0). Each ramp runs until its server falls
+ * behind (accepted < 95 % of the offer), so that both reach saturation; `ratioToBare` compares
+ * the most deliveries per second each server achieved at any step (with that step's latency
+ * and CPU beside it); `ratioToBarePerCpu` their messages per CPU-second at the offered rates
+ * both ran.
  */
 import { rm } from 'node:fs/promises';
 import { createSink, describeStep, keptUp, runStep } from './load-step.js';
@@ -43,14 +45,26 @@ interface Plan {
   targetRuns: number;
 }
 
+/**
+ * A step whose accepted rate (over the time its acks took to arrive) is below this share of
+ * the offer has fallen behind. Past that point a server still accepts more at a higher offer
+ * (its batches and socket writes grow), so the ramp goes on while a step accepts at least
+ * {@link GAINING} times what the one before did; the last step still counts.
+ */
+const SATURATED = 0.95;
+const GAINING = 1.05;
+/** Generator CPU (cores) at which a step's figures may be the generator's limit. */
+const GENERATOR_BOUND = 0.9;
+
 /** The issue's rate for groups of 10: the latency targets hold there. */
 export const TARGET_RATE = 1500;
 
 const FULL: Plan = {
   users: 1000,
   idlePerUser: 10,
-  parleyRates: [500, 1000, 1500, 2000, 3000, 4000, 5000],
-  bareRates: [1000, 2000, 3000, 4000, 6000, 8000, 10000],
+  // Up to where each server falls behind: the ramp stops at the first step past saturation.
+  parleyRates: [500, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12000],
+  bareRates: [1000, 2000, 3000, 4000, 6000, 8000, 10000, 12000, 14000],
   seconds: 5,
   targetRuns: 3,
 };
@@ -109,8 +123,10 @@ async function steps(
     const r = await runStep({ groups, sink, rate, seconds, stats });
     log(describeStep(label, r));
     results.push(r);
-    // Past saturation, further steps only measure a growing backlog.
-    if (r.acceptedPerSec < 0.8 * rate || r.ackP99Ms > 3000) break;
+    // Past saturation (behind the offer, and no longer taking much more than the step
+    // before), further steps only measure a longer backlog.
+    const gaining = r.acceptedPerSec >= GAINING * (results.at(-2)?.acceptedPerSec ?? 0);
+    if ((r.acceptedPerSec < SATURATED * rate && !gaining) || r.ackP99Ms > 3000) break;
     await sleep(500);
   }
   return results;
@@ -123,6 +139,17 @@ function matchedRatio(parley: StepResult[], bare: StepResult[]): number | null {
     return b && b.acceptedPerCpuSec > 0 ? [p.acceptedPerCpuSec / b.acceptedPerCpuSec] : [];
   });
   return ratios.length > 0 ? round(median(ratios)) : null;
+}
+
+/** A server's step of most deliveries per second, its fields prefixed. */
+function atPeak(prefix: string, r: StepResult): Record<string, number> {
+  return {
+    [`${prefix}OfferedPerSec`]: r.offeredPerSec,
+    [`${prefix}AckP50Ms`]: r.ackP50Ms,
+    [`${prefix}AckP99Ms`]: r.ackP99Ms,
+    [`${prefix}ServerCpu`]: r.serverCpu,
+    [`${prefix}GeneratorCpu`]: r.generatorCpu,
+  };
 }
 
 /** The figures at {@link TARGET_RATE}: medians over the runs, and each run's p50/p99. */
@@ -281,6 +308,25 @@ export async function runRealtimeBench(opts: {
   const maxDeliveries = (rs: StepResult[]) => Math.max(0, ...rs.map((r) => r.deliveriesPerSec));
   const maxAccepted = Math.max(0, ...parley.map((r) => r.acceptedPerSec));
   const bareMax = maxDeliveries(bare);
+  const peak = (rs: StepResult[]) =>
+    rs.reduce<StepResult | undefined>(
+      (a, r) => (a && a.deliveriesPerSec >= r.deliveriesPerSec ? a : r),
+      undefined,
+    );
+  const parleyPeak = peak(parley);
+  const barePeak = peak(bare);
+  for (const [label, p] of [
+    ['parley', parleyPeak],
+    ['bare', barePeak],
+  ] as const) {
+    // The generator shares nothing with the server but has one core of its own: near it, the
+    // peak is the generator's, not the server's.
+    if (p && p.generatorCpu >= GENERATOR_BOUND) {
+      opts.log(
+        `warning: the generator used ${p.generatorCpu} of its core at ${label}'s peak step (${p.offeredPerSec}/s): that peak may be the generator's limit`,
+      );
+    }
+  }
   Object.assign(out, {
     groupSize: GROUP_SIZE,
     offeredPerSec: headline.offeredPerSec,
@@ -298,6 +344,9 @@ export async function runRealtimeBench(opts: {
     maxDeliveriesPerSec: maxDeliveries(parley),
     bareDeliveriesPerSec: bareMax,
     ratioToBare: bareMax > 0 ? round(maxDeliveries(parley) / bareMax) : null,
+    // The steps those peaks came from: what the latency and the cores were there.
+    ...(parleyPeak ? atPeak('peak', parleyPeak) : {}),
+    ...(barePeak ? atPeak('barePeak', barePeak) : {}),
     // Cost per message, robust to other processes on the server's core: the median over steps.
     acceptedPerCpuSec: perCpu(parley),
     bareAcceptedPerCpuSec: perCpu(bare),
