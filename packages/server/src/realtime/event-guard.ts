@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ZodType, z } from 'zod';
 import type { UserLimiter } from '../conversations/user-limiter.js';
 import { ApiError } from '../http/api-error.js';
+import { fitsJson } from './json-size.js';
 import type { ParleySocket } from './socket-types.js';
 
 /** One client event: how to validate, limit and handle it. */
@@ -40,15 +41,6 @@ function invalid(field: string, message: string): ApiError {
   });
 }
 
-/** Serialized size of a payload; binary attachments count at their JSON size (larger). */
-function jsonBytes(value: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
 /** Turns anything thrown by a handler into the error half of an ack. */
 export function toAckError(error: unknown, logger: Logger, event: string): AckError {
   if (error instanceof ApiError) {
@@ -78,7 +70,7 @@ async function runGuarded(
   }
   if (args.length !== 1) throw invalid('', 'expected one payload and an acknowledgement');
   const payload = args[0];
-  if (jsonBytes(payload) > ctx.maxEventBytes) {
+  if (!fitsJson(payload, ctx.maxEventBytes)) {
     throw new ApiError('payload_too_large', `Events are limited to ${ctx.maxEventBytes} bytes`);
   }
   const parsed = spec.schema.safeParse(payload);
