@@ -12,6 +12,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
       'examples/*/test/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     environment: 'node',
     reporters: ['default', './scripts/summary-reporter.ts'],

@@ -123,13 +123,24 @@ async function steps(
     const r = await runStep({ groups, sink, rate, seconds, stats });
     log(describeStep(label, r));
     results.push(r);
-    // Past saturation (behind the offer, and no longer taking much more than the step
-    // before), further steps only measure a longer backlog.
-    const gaining = r.acceptedPerSec >= GAINING * (results.at(-2)?.acceptedPerSec ?? 0);
-    if ((r.acceptedPerSec < SATURATED * rate && !gaining) || r.ackP99Ms > 3000) break;
+    if (rampEnds(r, results.at(-2))) break;
     await sleep(500);
   }
   return results;
+}
+
+/**
+ * Whether a ramp ends after step `r` (`before` is the step before it): past saturation (behind
+ * the offer, and no longer taking much more than the step before), further steps only measure a
+ * longer backlog. An ack p99 over 3 s ends it too.
+ */
+export function rampEnds(
+  r: Pick<StepResult, 'offeredPerSec' | 'acceptedPerSec' | 'ackP99Ms'>,
+  before?: Pick<StepResult, 'acceptedPerSec'>,
+): boolean {
+  const behind = r.acceptedPerSec < SATURATED * r.offeredPerSec;
+  const gaining = r.acceptedPerSec >= GAINING * (before?.acceptedPerSec ?? 0);
+  return (behind && !gaining) || r.ackP99Ms > 3000;
 }
 
 /** Median over the offered rates both ran of Parley's ÷ the bare server's messages per CPU-s. */

@@ -12,8 +12,14 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank] as number;
 }
 
+/** The median: the middle value, or the mean of the two middle values of an even count. */
 export function median(values: number[]): number {
-  return percentile(values, 50);
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Rounds for printing: 3 significant digits, integers above 100. */
