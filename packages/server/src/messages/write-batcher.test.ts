@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createWriteBatcher } from './write-batcher.js';
+import type { WriteBatcher } from './write-batcher.js';
 
 describe('createWriteBatcher', () => {
   it('writes everything submitted in one tick as one batch, results in order', async () => {
@@ -73,19 +74,34 @@ describe('createWriteBatcher', () => {
     expect(batcher.pending).toBe(0);
   });
 
-  it('spaces batches by a multiple of the last one when commits turn slow', async () => {
+  /**
+   * A batcher whose every commit takes 20 ms of fake time, and the fake start time of each of
+   * its batches; fake timers stay on until `run` returns.
+   */
+  async function withSlowCommits(
+    options: { spacing: number; maxGapMs?: number },
+    run: (batcher: WriteBatcher<number, number>, starts: number[]) => Promise<void>,
+  ): Promise<void> {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
     try {
       const starts: number[] = [];
       const batcher = createWriteBatcher<number, number>({
-        spacing: 3,
+        ...options,
         write: async (items) => {
           starts.push(performance.now());
-          // A slow commit: 20 ms of (fake) fsync.
+          // A slow commit: 20 ms of (fake) fsync, or a checkpoint.
           await new Promise((r) => setTimeout(r, 20));
           return items;
         },
       });
+      await run(batcher, starts);
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('spaces batches by a multiple of the last one when commits turn slow', async () => {
+    await withSlowCommits({ spacing: 3 }, async (batcher, starts) => {
       const first = batcher.submit(1);
       await vi.advanceTimersByTimeAsync(25);
       await first;
@@ -96,25 +112,11 @@ describe('createWriteBatcher', () => {
       await second;
       // The 20 ms batch, then a gap of 3 × 20 ms: busy a quarter of the time.
       expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(80);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('caps the gap at maxGapMs, however long the last batch took', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
-    try {
-      const starts: number[] = [];
-      const batcher = createWriteBatcher<number, number>({
-        spacing: 1,
-        maxGapMs: 2,
-        write: async (items) => {
-          starts.push(performance.now());
-          // A checkpoint's worth of commit: 20 ms.
-          await new Promise((r) => setTimeout(r, 20));
-          return items;
-        },
-      });
+    await withSlowCommits({ spacing: 1, maxGapMs: 2 }, async (batcher, starts) => {
       const first = batcher.submit(1);
       await vi.advanceTimersByTimeAsync(1);
       // Arrives while the first batch commits: waits for it and then for the gap.
@@ -128,9 +130,7 @@ describe('createWriteBatcher', () => {
       // 20 ms of commit, then 2 ms (not 20): the cap bounds the latency the spacing adds.
       expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(22);
       expect(starts[1]! - starts[0]!).toBeLessThan(24);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('reports each batch size', async () => {
