@@ -4,9 +4,9 @@ export interface WriteBatcherOptions<I, R> {
   write(items: I[]): Promise<R[]>;
   /**
    * Called with a committed batch's results (and its items, in the same order) before its
-   * submitters resume (the fan-out). Its
-   * time is not part of the batch's duration: the spacing is about the store, not about what
-   * the server does with the results. Must not throw (an exception is ignored).
+   * submitters resume (the fan-out). Its time is not part of the batch's duration: the spacing
+   * is about the store, not about what the server does with the results. Must not throw (an
+   * exception is ignored).
    */
   committed?: (results: R[], items: I[]) => void;
   /** Largest batch; more waiting items go into the next one. Default 1000. */

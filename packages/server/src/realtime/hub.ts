@@ -47,21 +47,6 @@ export interface RealtimeHub {
 }
 
 /**
- * Attaches the realtime hub (DESIGN §4, §10) to an HTTP server: Socket.io with websocket first
- * and polling as fallback, an origin allowlist, token-authenticated handshakes, connection
- * caps, and the `send`, `sync` and `auth:refresh` events, each validated, rate limited per user
- * and answered with a typed acknowledgement. Committed log events are broadcast to the
- * conversation's room; members are moved in and out of rooms as the membership log changes;
- * ended sessions and expired tokens lose their sockets at once.
- *
- * @example
- * ```ts
- * const hub = createRealtimeHub(ctx, httpServer);
- * // on shutdown, before closing the HTTP server's connections:
- * await hub.close();
- * ```
- */
-/**
  * Splits a batch of committed events into runs to push as one frame each: a conversation's
  * messages, in order, at most {@link MAX_EVENTS_PER_FRAME} a run. Membership entries and epochs
  * stay alone (rooms change around them).
@@ -86,6 +71,21 @@ export function runsByConversation(events: readonly LogEvent[]): LogEvent[][] {
   return runs;
 }
 
+/**
+ * Attaches the realtime hub (DESIGN §4, §10) to an HTTP server: Socket.io with websocket first
+ * and polling as fallback, an origin allowlist, token-authenticated handshakes, connection
+ * caps, and the `send`, `sync` and `auth:refresh` events, each validated, rate limited per user
+ * and answered with a typed acknowledgement. Committed log events are broadcast to the
+ * conversation's room; members are moved in and out of rooms as the membership log changes;
+ * ended sessions and expired tokens lose their sockets at once.
+ *
+ * @example
+ * ```ts
+ * const hub = createRealtimeHub(ctx, httpServer);
+ * // on shutdown, before closing the HTTP server's connections:
+ * await hub.close();
+ * ```
+ */
 export function createRealtimeHub(
   ctx: AppContext,
   httpServer: HttpServer | HttpsServer,
