@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { clientMsgIdTime } from '../packages/sdk/src/outbox/client-msg-id.js';
+import { clientMsgId } from '../packages/sdk/src/protocol/realtime.js';
+import { clientMsgIdFrom } from './load-step.js';
 import { rampEnds } from './realtime.js';
 import { median, percentile } from './util.js';
 
@@ -29,5 +33,16 @@ describe('the harness arithmetic', () => {
     expect(rampEnds(step(2000, 500), step(1000, 500))).toBe(true);
     // Acks over 3 s: stop whatever the rates.
     expect(rampEnds(step(4000, 3999, 3500), step(3000, 3000))).toBe(true);
+  });
+
+  it('sends client ids as the SDK makes them: valid, UUIDv7-shaped, time first', () => {
+    const now = Date.UTC(2026, 10, 26, 9, 30);
+    const ids = [now, now + 1, now + 1000].map((t) => clientMsgIdFrom(randomBytes(16), t));
+    for (const id of ids) {
+      expect(clientMsgId.safeParse(id).success).toBe(true);
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    expect(ids.map(clientMsgIdTime)).toEqual([now, now + 1, now + 1000]);
+    expect([...ids].sort()).toEqual(ids);
   });
 });

@@ -125,6 +125,17 @@ export interface StepOptions {
   drainMs?: number;
 }
 
+/**
+ * A UUIDv7 client id as the SDK makes them (`newClientMsgId`: 48 bits of Unix milliseconds,
+ * then random bits), from random bytes the caller has anyway: time-ordered ids are what the
+ * server's idempotency index is laid out for (SQLite migration 5), so the bench sends them.
+ */
+export function clientMsgIdFrom(random: Buffer, now = Date.now()): string {
+  const t = now.toString(16).padStart(12, '0');
+  const r = random.toString('hex', 0, 9);
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${r.slice(0, 3)}-a${r.slice(3, 6)}-${r.slice(6, 18)}`;
+}
+
 /** Runs one open-loop step at `rate` messages per second for `seconds`. */
 export async function runStep(o: StepOptions): Promise<StepResult> {
   const ack = newHistogram();
@@ -153,7 +164,6 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
   const g0 = process.cpuUsage();
   const start = performance.now() + 5;
   let sent = 0;
-  const tag = randomBytes(4).toString('hex');
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
@@ -163,10 +173,11 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
         const sender = group.senders[
           Math.floor(sent / o.groups.length) % group.senders.length
         ] as LoadSender;
-        const msgId = randomBytes(16).toString('base64url');
+        const random = randomBytes(16);
+        const msgId = random.toString('base64url');
         intended.set(msgId, t0);
         lag.recordValue(Math.max(1, Math.round((now - t0) * 1000)));
-        const payload = sendPayload(group, sender.userId, msgId, `${tag}-${sent}`);
+        const payload = sendPayload(group, sender.userId, msgId, clientMsgIdFrom(random));
         const ok = sender.client.emitJson('send', payload, (reply) => {
           const at = performance.now();
           if (reply.startsWith('[{"ok":true')) {

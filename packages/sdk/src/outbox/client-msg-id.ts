@@ -1,8 +1,8 @@
 /**
  * A new client id for an outgoing event: a UUIDv7 (RFC 9562 §5.7), i.e. 48 bits of Unix time
  * in milliseconds, then 74 random bits. Time-ordered ids keep the outbox naturally sorted and
- * make server-side indexes on `(sender, clientMsgId)` append-mostly; the random part makes a
- * collision between two of one user's devices practically impossible.
+ * make the server's idempotency index (keyed client id first) append-mostly; the random part
+ * makes a collision between two of one user's devices practically impossible.
  *
  * @param now - Clock in epoch ms. Default `Date.now()`.
  * @param random - Fills a byte array with random bytes. Default WebCrypto's `getRandomValues`.

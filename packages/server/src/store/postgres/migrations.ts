@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Database } from './database.js';
 import { PG_MIGRATION_005_APPEND_FUNCTION } from './migration-005-append-function.js';
+import { PG_MIGRATION_006_CLIENT_ID_ORDER } from './migration-006-client-id-order.js';
 
 /** One PostgreSQL schema change. Versions are contiguous from 1 and never edited once released. */
 export interface PgMigration {
@@ -199,6 +200,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   PG_MIGRATION_005_APPEND_FUNCTION,
+  PG_MIGRATION_006_CLIENT_ID_ORDER,
 ];
 
 /**

@@ -42,6 +42,17 @@ describe.skipIf(!url)('PostgreSQL store', () => {
       await Promise.all(stores.map((s) => s.close()));
     });
 
+    it('key the send-idempotency index client id first, so UUIDv7 ids append (migration 6)', async () => {
+      const store = await createPostgresStore({ connectionString: dbUrl, schema });
+      const [index] = await store.db.query<{ indexdef: string }>(
+        `SELECT indexdef FROM pg_indexes WHERE schemaname = $1
+          AND indexname = 'events_by_client_msg_id'`,
+        [schema],
+      );
+      expect(index?.indexdef).toMatch(/UNIQUE INDEX .*\(client_msg_id, sender\) WHERE/);
+      await store.close();
+    });
+
     it('refuses a schema written by a newer server', async () => {
       const store = await createPostgresStore({ connectionString: dbUrl, schema });
       await store.db.query(

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { MIGRATION_002_CONVERSATIONS } from './migration-002-conversations.js';
 import { MIGRATION_003_RECEIPTS } from './migration-003-receipts.js';
 import { MIGRATION_004_FILES } from './migration-004-files.js';
+import { MIGRATION_005_CLIENT_ID_ORDER } from './migration-005-client-id-order.js';
 
 /** One schema change. Versions are contiguous from 1 and never edited once released. */
 export interface Migration {
@@ -74,6 +75,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_002_CONVERSATIONS,
   MIGRATION_003_RECEIPTS,
   MIGRATION_004_FILES,
+  MIGRATION_005_CLIENT_ID_ORDER,
 ];
 
 /**
