@@ -122,11 +122,21 @@ describe('SQLite writer thread', () => {
   });
 
   it('rejects a batch the database refuses, storing none of it, and keeps working', async () => {
-    const bad = message({ data: { not: 'text' } as unknown as string });
-    await expect(store.appendMessages([message(), bad])).rejects.toThrow(/parameter/);
+    // No time: NULL where the schema says NOT NULL, so the transaction throws on the thread.
+    const bad = message({ now: Number.NaN });
+    await expect(store.appendMessages([message(), bad])).rejects.toThrow(/NOT NULL constraint/);
     expect((await store.listEvents(convId, { after: 2, limit: 10 })).events).toEqual([]);
     const [result] = await store.appendMessages([message()]);
     expect(result).toMatchObject({ status: 'stored', event: { seq: 3 } });
+  });
+
+  it('rejects a batch it cannot encode at once, with nothing left in flight', async () => {
+    const bad = message({ data: { not: 'text' } as unknown as string });
+    await expect(store.appendMessages([message(), bad])).rejects.toThrow();
+    expect((await store.listEvents(convId, { after: 2, limit: 10 })).events).toEqual([]);
+    const [result] = await store.appendMessages([message()]);
+    expect(result).toMatchObject({ status: 'stored', event: { seq: 3 } });
+    // close() waits for the batches in flight: it would hang on one left pending.
   });
 
   it('finishes the batches in flight before closing, and refuses new ones after', async () => {

@@ -4,13 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker, threadId } from 'node:worker_threads';
 import type * as Esbuild from 'esbuild';
 import type { MessageAppendResult, NewMessage } from '../conversation-store.js';
-import { packBatch } from './writer-protocol.js';
-import type {
-  WireResult,
-  WriterRequest,
-  WriterResponse,
-  WriterWorkerData,
-} from './writer-protocol.js';
+import { decodeResults, encodeBatch } from './writer-protocol.js';
+import type { WriterRequest, WriterResponse, WriterWorkerData } from './writer-protocol.js';
 
 /**
  * The message-append transaction on a thread of its own (ADR 0010). better-sqlite3 is
@@ -81,23 +76,6 @@ function workerEntry(): Promise<URL> {
   return sourceBuild;
 }
 
-/** The full result, from the slim one and the message the server still holds. */
-function fromWire(r: WireResult, m: NewMessage): MessageAppendResult {
-  if (r.status !== 'stored') return r;
-  const event = {
-    convId: m.convId,
-    seq: r.seq,
-    kind: 'message' as const,
-    sender: m.sender,
-    ts: r.ts,
-    data: m.data,
-    sig: m.sig,
-    box: m.box,
-    msgId: m.msgId,
-  };
-  return { status: 'stored', event };
-}
-
 class WriterThreadError extends Error {
   readonly code: string | undefined;
   constructor(message: string, code?: string) {
@@ -147,7 +125,7 @@ export async function startWriterThread(data: WriterWorkerData): Promise<WriterT
             if (!p) return;
             pending.delete(m.id);
             if (pending.size === 0) worker.unref();
-            if ('results' in m) p.resolve(m.results.map((r, i) => fromWire(r, p.batch[i]!)));
+            if ('stored' in m) p.resolve(decodeResults(p.batch, m.stored, m.others));
             else p.reject(new WriterThreadError(m.error.message, m.error.code));
           });
           worker.on('error', (err) => {
@@ -173,6 +151,10 @@ export async function startWriterThread(data: WriterWorkerData): Promise<WriterT
       if (closing) throw new WriterThreadError('the store is closed');
       current ??= spawn();
       const worker = await current;
+      // The batch goes as one buffer of its own, moved rather than cloned (and a Buffer decoded
+      // from base64 is a view into Node's shared 8 KiB pool, which a clone would copy whole).
+      // Encoded before it counts as in flight: a batch that cannot be encoded leaves nothing.
+      const bytes = encodeBatch(batch);
       const id = nextId++;
       let resolve!: (r: MessageAppendResult[]) => void;
       let reject!: (e: Error) => void;
@@ -183,10 +165,7 @@ export async function startWriterThread(data: WriterWorkerData): Promise<WriterT
       pending.set(id, { batch, answer, resolve, reject });
       // Keeps the process alive until the batch is answered (a script awaiting it).
       worker.ref();
-      // The bytes go in one buffer of their own, moved rather than cloned (a Buffer decoded
-      // from base64 is a view into Node's shared 8 KiB pool, which a clone would copy whole).
-      const { batch: wire, bytes } = packBatch(batch);
-      worker.postMessage({ id, batch: wire, bytes } satisfies WriterRequest, [bytes.buffer]);
+      worker.postMessage({ id, bytes } satisfies WriterRequest, [bytes.buffer]);
       return answer;
     },
     async kill() {
