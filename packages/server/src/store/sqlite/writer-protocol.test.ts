@@ -52,6 +52,28 @@ describe('the writer thread protocol', () => {
     );
   });
 
+  it('keeps every field in place around lone surrogates (U+FFFD, as SQLite would store them)', () => {
+    const base = {
+      convId: 'c',
+      sender: 's',
+      clientMsgId: 'k',
+      msgId: 'm',
+      epochId: 'e',
+      box: new Uint8Array([1]),
+      sig: new Uint8Array([2]),
+      now: 1,
+    };
+    const [a, b] = decodeBatch(
+      encodeBatch([
+        { ...base, data: 'x\ud800', redacts: '\udc00y' },
+        { ...base, convId: 'c2', data: '\udfffé😀' },
+      ]),
+    );
+    // Two halves that meet in the joined text form a pair there, and are cut apart again.
+    expect(a).toMatchObject({ data: 'x\ud800', redacts: '\udc00y', convId: 'c', msgId: 'm' });
+    expect(b).toMatchObject({ convId: 'c2', data: '\ufffdé😀', sender: 's', epochId: 'e' });
+  });
+
   it('refuses bytes that are not one whole batch', () => {
     const wire = encodeBatch([
       {
