@@ -4,6 +4,7 @@ import { clientMsgIdTime } from '../packages/sdk/src/outbox/client-msg-id.js';
 import { clientMsgId } from '../packages/sdk/src/protocol/realtime.js';
 import { clientMsgIdFrom } from './load-step.js';
 import { rampEnds } from './realtime.js';
+import { walFrames } from './writer-pages.js';
 import { median, percentile } from './util.js';
 
 describe('the harness arithmetic', () => {
@@ -44,5 +45,21 @@ describe('the harness arithmetic', () => {
     }
     expect(ids.map(clientMsgIdTime)).toEqual([now, now + 1, now + 1000]);
     expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('reads the page of every WAL frame and counts the frames that end a commit', () => {
+    const pageSize = 512;
+    const frame = (page: number, commitSize: number) => {
+      const f = Buffer.alloc(24 + pageSize);
+      f.writeUInt32BE(page, 0);
+      f.writeUInt32BE(commitSize, 4);
+      return f;
+    };
+    const header = Buffer.alloc(32);
+    header.writeUInt32BE(pageSize, 8);
+    // Two commits (pages 5, 7 | 5), and a torn frame at the end that is not counted.
+    const wal = Buffer.concat([header, frame(5, 0), frame(7, 9), frame(5, 9), Buffer.alloc(40)]);
+    expect(walFrames(wal)).toEqual({ pages: [5, 7, 5], commits: 2 });
+    expect(walFrames(Buffer.alloc(0))).toEqual({ pages: [], commits: 0 });
   });
 });

@@ -25,6 +25,7 @@ import { writeReport } from './report.js';
 import { loadAverage, pinSelf } from './util.js';
 import { runSearchBench } from './search.js';
 import { runSlowDiskBench } from './slow-disk.js';
+import { runWriterPagesBench } from './writer-pages.js';
 
 type Suite = (opts: {
   quick: boolean;
@@ -38,6 +39,7 @@ const SUITES: Record<string, Suite> = {
   behaviour: runBehaviourBench,
   durability: runDurabilityBench,
   disk: runSlowDiskBench,
+  pages: runWriterPagesBench,
   bundle: runBundleBench,
   search: runSearchBench,
   presence: runPresenceBench,
