@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { clientMsgIdTime } from '../packages/sdk/src/outbox/client-msg-id.js';
 import { clientMsgId } from '../packages/sdk/src/protocol/realtime.js';
 import { clientMsgIdFrom } from './load-step.js';
-import { rampEnds } from './realtime.js';
+import type { StepResult } from './load-step.js';
+import { headlineStep, rampEnds } from './realtime.js';
 import { walFrames } from './writer-pages.js';
 import { median, percentile } from './util.js';
 
@@ -61,5 +62,34 @@ describe('the harness arithmetic', () => {
     const wal = Buffer.concat([header, frame(5, 0), frame(7, 9), frame(5, 9), Buffer.alloc(40)]);
     expect(walFrames(wal)).toEqual({ pages: [5, 7, 5], commits: 2 });
     expect(walFrames(Buffer.alloc(0))).toEqual({ pages: [], commits: 0 });
+  });
+
+  it("judges the issue's rate on the median of its runs, other steps on their one run", () => {
+    const step = (offeredPerSec: number, ackP99Ms: number) =>
+      ({
+        offeredPerSec,
+        acceptedPerSec: offeredPerSec,
+        deliveredShare: 1,
+        ackP50Ms: ackP99Ms / 10,
+        ackP99Ms,
+        e2eP50Ms: ackP99Ms / 10,
+        e2eP99Ms: ackP99Ms,
+      }) as StepResult;
+    const ramp = [step(1000, 10), step(1500, 75), step(2000, 200)];
+    // One stall in the ramp's 1,500 step; three clean runs after it.
+    const calm = headlineStep(ramp, [step(1500, 13), step(1500, 14), step(1500, 15)]);
+    expect(calm.headline.offeredPerSec).toBe(1500);
+    expect(calm.headline.ackP99Ms).toBe(14.5);
+    expect(calm.targetAll).toHaveLength(4);
+    // Over the target in most runs: the step below is the headline.
+    const stalled = headlineStep(ramp, [step(1500, 60), step(1500, 14), step(1500, 70)]);
+    expect(stalled.headline.offeredPerSec).toBe(1000);
+    expect(stalled.headline.ackP99Ms).toBe(10);
+    // No extra runs: the ramp's step alone decides, as before.
+    expect(headlineStep(ramp, []).headline.offeredPerSec).toBe(1000);
+    // Nothing within the latency target: the highest step kept up with in throughput.
+    const slow = headlineStep([step(1000, 90), step(1500, 95)], []);
+    expect(slow.best).toBeUndefined();
+    expect(slow.headline.offeredPerSec).toBe(1500);
   });
 });

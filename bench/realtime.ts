@@ -12,8 +12,9 @@
  *    auth, validation or storage, driven by the same generator and groups in the same run.
  *
  * The headline figures are those of the highest step Parley kept up with (≥ 97% of the offer
- * accepted, every copy delivered, ack p99 ≤ 50 ms; if none meets the latency, the highest that
- * kept up in throughput, with `keptUpWithinTarget` 0). Each ramp runs until its server falls
+ * accepted, every copy delivered, ack p99 ≤ 50 ms: at 1,500 msg/s, which runs four times, the
+ * median of its runs; if none meets the latency, the highest that kept up in throughput, with
+ * `keptUpWithinTarget` 0). Each ramp runs until its server falls
  * behind (accepted < 95 % of the offer), so that both reach saturation; `ratioToBare` compares
  * the most deliveries per second each server achieved at any step (with that step's latency
  * and CPU beside it); `ratioToBarePerCpu` their messages per CPU-second at the offered rates
@@ -160,6 +161,44 @@ function atPeak(prefix: string, r: StepResult): Record<string, number> {
     [`${prefix}AckP99Ms`]: r.ackP99Ms,
     [`${prefix}ServerCpu`]: r.serverCpu,
     [`${prefix}GeneratorCpu`]: r.generatorCpu,
+  };
+}
+
+/**
+ * The step the headline figures come from: the highest one kept up with (≥ 97 % accepted,
+ * every copy delivered, ack p99 within the target), or, if none meets the latency, the highest
+ * kept up with in throughput (`best` then undefined).
+ *
+ * The issue's rate runs several times (the ramp's step and `targetRuns`): whether it was kept
+ * up with within the latency target, and its latencies, are the medians of those runs, as its
+ * table row reports them. One 5 s window's p99 hangs on one stall (a major GC, another process
+ * on the core). Other steps run once and are judged on that run.
+ */
+export function headlineStep(
+  parley: readonly StepResult[],
+  targetRuns: readonly StepResult[],
+): { best: StepResult | undefined; headline: StepResult; targetAll: StepResult[] } {
+  const targetAll = [...parley.filter((r) => r.offeredPerSec === TARGET_RATE), ...targetRuns];
+  const judged = (r: StepResult): StepResult =>
+    r.offeredPerSec === TARGET_RATE && targetAll.length > 1 ? medianLatency(r, targetAll) : r;
+  const best = [...parley]
+    .reverse()
+    .map(judged)
+    .find((r) => keptUp(r, ACK_P99_TARGET_MS));
+  const headline =
+    best ?? [...parley].reverse().find((r) => keptUp(r, Number.POSITIVE_INFINITY)) ?? parley[0]!;
+  return { best, headline, targetAll };
+}
+
+/** Step `r` with the median ack and end-to-end latencies of `runs` (runs of its rate). */
+export function medianLatency(r: StepResult, runs: readonly StepResult[]): StepResult {
+  const med = (pick: (x: StepResult) => number) => round(median(runs.map(pick)));
+  return {
+    ...r,
+    ackP50Ms: med((x) => x.ackP50Ms),
+    ackP99Ms: med((x) => x.ackP99Ms),
+    e2eP50Ms: med((x) => x.e2eP50Ms),
+    e2eP99Ms: med((x) => x.e2eP99Ms),
   };
 }
 
@@ -311,10 +350,7 @@ export async function runRealtimeBench(opts: {
     await baseline.stop();
   }
 
-  const best = [...parley].reverse().find((r) => keptUp(r, ACK_P99_TARGET_MS));
-  // No step within the latency target: the highest one it kept up with in throughput.
-  const headline =
-    best ?? [...parley].reverse().find((r) => keptUp(r, Number.POSITIVE_INFINITY)) ?? parley[0]!;
+  const { best, headline, targetAll } = headlineStep(parley, targetRuns);
   const perCpu = (rs: StepResult[]) => round(median(rs.map((r) => r.acceptedPerCpuSec)));
   const maxDeliveries = (rs: StepResult[]) => Math.max(0, ...rs.map((r) => r.deliveriesPerSec));
   const maxAccepted = Math.max(0, ...parley.map((r) => r.acceptedPerSec));
@@ -342,6 +378,8 @@ export async function runRealtimeBench(opts: {
     groupSize: GROUP_SIZE,
     offeredPerSec: headline.offeredPerSec,
     keptUpWithinTarget: best ? 1 : 0,
+    // How many runs the headline latencies are the median of.
+    headlineRuns: best && best.offeredPerSec === TARGET_RATE ? targetAll.length : 1,
     acceptedPerSec: headline.acceptedPerSec,
     deliveriesPerSec: headline.deliveriesPerSec,
     ackP50Ms: headline.ackP50Ms,
@@ -364,7 +402,7 @@ export async function runRealtimeBench(opts: {
     // Compared at the offered rates both servers ran (costs per message fall as batches grow).
     ratioToBarePerCpu: matchedRatio(parley, bare),
     // The issue's rate: the ramp's step plus the extra runs, their median and each run.
-    ...atTarget([...parley.filter((r) => r.offeredPerSec === TARGET_RATE), ...targetRuns]),
+    ...atTarget(targetAll),
     curve,
   });
   return out;
