@@ -150,10 +150,13 @@ function buildServers(): Promise<void> {
  * the systemd units; packages/server/test/launch-flags.test.ts keeps them equal): a young
  * generation of 32 MB semi-spaces. Messages live until their group commit, so with the
  * default 16 MB many survived a scavenge and were copied again; at saturation it gave 5-11 %
- * more messages per second on one core (docs/performance.md). Bench servers get the same
- * flags, the bare baseline too.
+ * more messages per second on one core (docs/performance.md). And an old generation that may
+ * double before the next mark-compact: with V8's default, at 1,500 msg/s one came every 4 s,
+ * each 40-70 ms of main-thread work on the pinned core (steps of up to 16 ms), and the 5 s
+ * windows it fell in had ack p99s of 55-78 ms. Bench servers get the same flags, the bare
+ * baseline too.
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32', '--heap-growing-percent=100'];
 
 /**
  * Starts `bench/serve.ts` (the real Parley server) or another server script with the given
