@@ -233,6 +233,21 @@ export interface NewMessage {
   redacts?: string;
 }
 
+/** The event a stored message became, from the request and what the store assigned. */
+export function storedMessage(m: NewMessage, seq: number, ts: number): StoredEvent {
+  return {
+    convId: m.convId,
+    seq,
+    kind: 'message',
+    sender: m.sender,
+    ts,
+    data: m.data,
+    sig: m.sig,
+    box: m.box,
+    msgId: m.msgId,
+  };
+}
+
 /** Why a message was not stored. */
 export type MessageRejection =
   /** The sender is not a member (never was, or was removed, or left). */

@@ -1,4 +1,5 @@
 import type { MessageAppendResult, MessageRejection, NewMessage } from '../conversation-store.js';
+import { storedMessage } from '../conversation-store.js';
 import { EVENT_COLUMNS, toEnvelope, toEpochInfo, toEvent } from '../sqlite/conversation-rows.js';
 import type { EnvelopeRow, EpochRow, EventRow } from '../sqlite/conversation-rows.js';
 import type { LogQueries } from '../sqlite/log-queries.js';
@@ -26,20 +27,7 @@ const MAX_ATTEMPTS = 5;
 function toResult(m: NewMessage, row: AppendRow): MessageAppendResult {
   switch (row.status) {
     case 'stored':
-      return {
-        status: 'stored',
-        event: {
-          convId: m.convId,
-          seq: row.out_seq!,
-          kind: 'message',
-          sender: m.sender,
-          ts: m.now,
-          data: m.data,
-          sig: m.sig,
-          box: m.box,
-          msgId: m.msgId,
-        },
-      };
+      return { status: 'stored', event: storedMessage(m, row.out_seq!, m.now) };
     case 'duplicate':
       return { status: 'duplicate', msgId: row.out_msg_id!, seq: row.out_seq!, ts: row.out_ts! };
     case 'rejected':

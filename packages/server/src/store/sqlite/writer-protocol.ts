@@ -1,3 +1,4 @@
+import { storedMessage } from '../conversation-store.js';
 import type { MessageAppendResult, NewMessage } from '../conversation-store.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 
@@ -32,8 +33,15 @@ const REDACTS = 2;
 
 /** The strings of a message, in their order in the batch's text. */
 const STRINGS = ['convId', 'sender', 'clientMsgId', 'msgId', 'epochId', 'data'] as const;
-/** A message's fixed part: flags, `now`, the UTF-16 lengths of its 7 strings, box and sig sizes. */
-const RECORD = 1 + 8 + 7 * 4 + 4 + 4;
+/**
+ * Offsets in a message's fixed record: the flags byte, `now`, the UTF-16 lengths of its 7
+ * strings, the sizes of `box` and `sig`.
+ */
+const AT_NOW = 1;
+const AT_LENGTHS = AT_NOW + 8;
+const AT_BOX = AT_LENGTHS + 7 * 4;
+const AT_SIG = AT_BOX + 4;
+const RECORD = AT_SIG + 4;
 
 /**
  * One batch as bytes: its count (uint32), one fixed record per message (a flags byte: counts as
@@ -85,8 +93,8 @@ export function decodeBatch(bytes: Uint8Array): NewMessage[] {
   const head = 4 + RECORD * count;
   if (head > buf.length) throw new RangeError('writer batch: shorter than its records');
   let bin = head;
-  for (let i = 0, at = 4 + 37; i < count; i++, at += RECORD) {
-    bin += buf.readUInt32LE(at) + buf.readUInt32LE(at + 4);
+  for (let i = 0, at = 4; i < count; i++, at += RECORD) {
+    bin += buf.readUInt32LE(at + AT_BOX) + buf.readUInt32LE(at + AT_SIG);
   }
   if (bin > buf.length) throw new RangeError('writer batch: shorter than its bytes');
   const text = buf.toString('utf8', bin);
@@ -97,10 +105,10 @@ export function decodeBatch(bytes: Uint8Array): NewMessage[] {
   for (let i = 0, at = 4; i < count; i++, at += RECORD) {
     const flags = buf.readUInt8(at);
     const [convId, sender, clientMsgId, msgId, epochId, data, redacts] = [0, 1, 2, 3, 4, 5, 6].map(
-      (k) => next(buf.readUInt32LE(at + 9 + 4 * k)),
+      (k) => next(buf.readUInt32LE(at + AT_LENGTHS + 4 * k)),
     ) as [string, string, string, string, string, string, string];
-    const boxEnd = bin + buf.readUInt32LE(at + 37);
-    const sigEnd = boxEnd + buf.readUInt32LE(at + 41);
+    const boxEnd = bin + buf.readUInt32LE(at + AT_BOX);
+    const sigEnd = boxEnd + buf.readUInt32LE(at + AT_SIG);
     const m: NewMessage = {
       convId,
       sender,
@@ -110,7 +118,7 @@ export function decodeBatch(bytes: Uint8Array): NewMessage[] {
       data,
       box: bytes.subarray(bin, boxEnd),
       sig: bytes.subarray(boxEnd, sigEnd),
-      now: buf.readDoubleLE(at + 1),
+      now: buf.readDoubleLE(at + AT_NOW),
     };
     bin = sigEnd;
     if (flags & REDACTS) m.redacts = redacts;
@@ -143,20 +151,10 @@ export function decodeResults(
   stored: Float64Array,
   others: readonly WireOther[],
 ): MessageAppendResult[] {
-  const results = batch.map((m, i): MessageAppendResult => {
-    const event = {
-      convId: m.convId,
-      seq: stored[2 * i]!,
-      kind: 'message' as const,
-      sender: m.sender,
-      ts: stored[2 * i + 1]!,
-      data: m.data,
-      sig: m.sig,
-      box: m.box,
-      msgId: m.msgId,
-    };
-    return { status: 'stored', event };
-  });
+  const results = batch.map((m, i): MessageAppendResult => ({
+    status: 'stored',
+    event: storedMessage(m, stored[2 * i]!, stored[2 * i + 1]!),
+  }));
   for (const [i, r] of others) results[i] = r;
   return results;
 }
